@@ -1,0 +1,95 @@
+#include "rules/policy.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace enforcer {
+
+LedgerKind LedgerOf(v1::SubjectKind kind) {
+  return kind == v1::CREATOR ? LedgerKind::kCreator : LedgerKind::kSeller;
+}
+
+absl::string_view LedgerName(LedgerKind ledger) {
+  return ledger == LedgerKind::kSeller ? "seller" : "creator";
+}
+
+Policy::Policy(Contents contents, std::string version)
+    : c_(std::move(contents)), version_(std::move(version)) {
+  retention_days_ = c_.default_window_days;
+  for (const auto& [id, category] : c_.categories) {
+    if (category.window_days) retention_days_ = std::max(retention_days_, *category.window_days);
+  }
+  for (const CountRule& rule : c_.count_rules) {
+    retention_days_ = std::max(retention_days_, rule.within_days);
+  }
+  for (const auto& [code, region] : c_.regions) {
+    if (region.default_window_days) {
+      retention_days_ = std::max(retention_days_, *region.default_window_days);
+    }
+    for (const auto& [id, o] : region.categories) {
+      if (o.window_days) retention_days_ = std::max(retention_days_, *o.window_days);
+    }
+    for (const auto& [id, days] : region.windows_days) {
+      retention_days_ = std::max(retention_days_, days);
+    }
+  }
+}
+
+const CategoryPolicy* Policy::FindCategory(absl::string_view id) const {
+  auto it = c_.categories.find(std::string(id));
+  return it == c_.categories.end() ? nullptr : &it->second;
+}
+
+const RegionOverride* Policy::FindRegion(absl::string_view region) const {
+  if (region.empty()) return nullptr;
+  auto it = c_.regions.find(std::string(region));
+  return it == c_.regions.end() ? nullptr : &it->second;
+}
+
+int Policy::WindowDays(const CategoryPolicy& category, absl::string_view region) const {
+  const RegionOverride* r = FindRegion(region);
+  if (r != nullptr) {
+    auto it = r->categories.find(category.id);
+    if (it != r->categories.end() && it->second.window_days) return *it->second.window_days;
+  }
+  if (category.window_days) return *category.window_days;
+  if (r != nullptr && r->default_window_days) return *r->default_window_days;
+  return c_.default_window_days;
+}
+
+int Policy::Points(const CategoryPolicy& category, v1::Severity severity,
+                   absl::string_view region) const {
+  const RegionOverride* r = FindRegion(region);
+  if (r != nullptr) {
+    auto it = r->categories.find(category.id);
+    if (it != r->categories.end() && it->second.fixed_points) return *it->second.fixed_points;
+  }
+  if (!category.points_by_severity) return category.fixed_points;
+  if (severity == v1::SEVERITY_UNSPECIFIED) severity = category.default_severity;
+  if (severity < v1::SEVERITY_LOW || severity > v1::SEVERITY_CRITICAL) return 0;
+  return category.severity_points[severity];
+}
+
+namespace {
+template <typename Rule>
+int Override(const RegionOverride* r, const std::map<std::string, int> RegionOverride::*field,
+             const Rule& rule, int fallback) {
+  if (r == nullptr) return fallback;
+  auto it = (r->*field).find(rule.id);
+  return it == (r->*field).end() ? fallback : it->second;
+}
+}  // namespace
+
+int Policy::MilestoneThreshold(const MilestoneRule& rule, absl::string_view region) const {
+  return Override(FindRegion(region), &RegionOverride::thresholds, rule, rule.at_points);
+}
+
+int Policy::CountThreshold(const CountRule& rule, absl::string_view region) const {
+  return Override(FindRegion(region), &RegionOverride::thresholds, rule, rule.at_least);
+}
+
+int Policy::CountWindowDays(const CountRule& rule, absl::string_view region) const {
+  return Override(FindRegion(region), &RegionOverride::windows_days, rule, rule.within_days);
+}
+
+}  // namespace enforcer

@@ -1,0 +1,152 @@
+// A compiled, validated, immutable enforcement policy. Built only by ParsePolicy(); once built it
+// is never changed, so a std::shared_ptr<const Policy> can be shared by every thread and swapped
+// atomically on reload.
+#ifndef ENFORCERD_RULES_POLICY_H_
+#define ENFORCERD_RULES_POLICY_H_
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "proto/enforcer.pb.h"
+
+namespace enforcer {
+
+// Where something was written in a policy file; 1-based, as editors show it.
+struct SourcePosition {
+  int line = 0;
+  int column = 0;
+};
+
+enum class LedgerKind { kSeller, kCreator };
+
+// The ledger a subject kind writes to.
+LedgerKind LedgerOf(v1::SubjectKind kind);
+absl::string_view LedgerName(LedgerKind ledger);
+
+// One action a rule takes against a subject.
+struct ActionSpec {
+  v1::ActionType type = v1::ACTION_TYPE_UNSPECIFIED;
+  std::string feature;                      // ACTION_RESTRICT_FEATURE only
+  std::optional<absl::Duration> duration;   // nullopt: permanent
+};
+
+struct CategoryPolicy {
+  std::string id;
+  std::string description;
+  // Points per severity, indexed by v1::Severity (0 = unspecified, unused when by_severity).
+  int fixed_points = 0;
+  bool points_by_severity = false;
+  int severity_points[5] = {0, 0, 0, 0, 0};
+  v1::Severity default_severity = v1::SEVERITY_UNSPECIFIED;
+  std::optional<int> window_days;   // nullopt: the policy's (or region's) default window
+  bool counts_for_seller = true;
+  bool counts_for_creator = false;
+  bool take_down = false;
+  // Zero tolerance: a single violation triggers these actions whatever the points.
+  std::string zero_tolerance_rule_id;
+  std::string zero_tolerance_message;
+  std::vector<ActionSpec> zero_tolerance_actions;
+  SourcePosition position;
+
+  bool CountsFor(LedgerKind ledger) const {
+    return ledger == LedgerKind::kSeller ? counts_for_seller : counts_for_creator;
+  }
+};
+
+// Fires when a subject's active points cross `at_points` from below.
+struct MilestoneRule {
+  std::string id;
+  LedgerKind ledger = LedgerKind::kSeller;
+  int at_points = 0;
+  std::vector<ActionSpec> actions;
+  std::string message;
+  SourcePosition position;
+};
+
+// Fires when the number of violations matching the filter within the window reaches at_least.
+struct CountRule {
+  std::string id;
+  bool for_seller = true;
+  bool for_creator = true;
+  std::set<std::string> categories;   // empty: any category
+  std::set<v1::Source> sources;       // empty: any source
+  bool same_rights_holder = false;    // only violations with the new one's rights holder
+  bool same_category = false;         // only violations of the new one's category
+  int at_least = 0;
+  int within_days = 0;
+  std::vector<ActionSpec> actions;
+  std::string message;
+  SourcePosition position;
+
+  bool AppliesTo(LedgerKind ledger) const {
+    return ledger == LedgerKind::kSeller ? for_seller : for_creator;
+  }
+};
+
+struct CategoryOverride {
+  std::optional<int> window_days;
+  std::optional<int> fixed_points;
+};
+
+struct RegionOverride {
+  std::optional<int> default_window_days;
+  std::map<std::string, CategoryOverride> categories;
+  std::map<std::string, int> thresholds;    // rule id -> at_points / at_least
+  std::map<std::string, int> windows_days;  // count rule id -> within_days
+};
+
+class Policy {
+ public:
+  // Everything is filled in by the parser, which validates it first.
+  struct Contents {
+    std::string name;
+    std::string description;
+    int default_window_days = 90;
+    std::map<std::string, CategoryPolicy> categories;
+    std::vector<MilestoneRule> milestones;   // sorted by (ledger, at_points)
+    std::vector<CountRule> count_rules;
+    std::map<std::string, RegionOverride> regions;
+  };
+
+  // `version` is the content hash of the source text.
+  Policy(Contents contents, std::string version);
+
+  const std::string& name() const { return c_.name; }
+  // "sha256:<hex>" of the exact policy text: every decision records it.
+  const std::string& version() const { return version_; }
+  const std::map<std::string, CategoryPolicy>& categories() const { return c_.categories; }
+  const std::vector<MilestoneRule>& milestones() const { return c_.milestones; }
+  const std::vector<CountRule>& count_rules() const { return c_.count_rules; }
+
+  // nullptr if the policy has no such category.
+  const CategoryPolicy* FindCategory(absl::string_view id) const;
+
+  // The resolved parameters for a violation in `region` ("" for none): a region's overrides win
+  // over the category's own settings, which win over the region's and then the policy's default.
+  int WindowDays(const CategoryPolicy& category, absl::string_view region) const;
+  int Points(const CategoryPolicy& category, v1::Severity severity,
+             absl::string_view region) const;
+  int MilestoneThreshold(const MilestoneRule& rule, absl::string_view region) const;
+  int CountThreshold(const CountRule& rule, absl::string_view region) const;
+  int CountWindowDays(const CountRule& rule, absl::string_view region) const;
+
+  // How many days of buckets evaluation can ever look at: the longest window in the policy,
+  // region overrides included. Older buckets may be dropped from a subject's state.
+  int RetentionDays() const { return retention_days_; }
+
+ private:
+  const RegionOverride* FindRegion(absl::string_view region) const;
+
+  Contents c_;
+  std::string version_;
+  int retention_days_ = 0;
+};
+
+}  // namespace enforcer
+
+#endif  // ENFORCERD_RULES_POLICY_H_

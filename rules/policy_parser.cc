@@ -1,0 +1,697 @@
+#include "rules/policy_parser.h"
+
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/escaping.h"
+#include "rules/regions.h"
+#include "yaml-cpp/yaml.h"
+
+namespace enforcer {
+
+std::string Diagnostic::ToString() const {
+  return absl::StrCat(file, ":", position.line, ":", position.column, ": error: ", message);
+}
+
+namespace {
+
+constexpr size_t kMaxDiagnostics = 50;
+constexpr int kMaxWindowDays = 3650;
+constexpr int kMaxPoints = 1000;
+
+std::string ContentHash(absl::string_view text) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  return absl::StrCat(
+      "sha256:", absl::BytesToHexString(absl::string_view(
+                     reinterpret_cast<const char*>(digest), sizeof(digest))));
+}
+
+size_t EditDistance(absl::string_view a, absl::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// " (did you mean 'x'?)" when one candidate is close to `word`, else "".
+std::string Suggestion(absl::string_view word, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_distance = word.size() / 3 + 1;
+  for (const std::string& c : candidates) {
+    size_t d = EditDistance(word, c);
+    if (d < best_distance || (d == best_distance && best.empty() && d <= 2)) {
+      best = c;
+      best_distance = d;
+    }
+  }
+  return best.empty() ? "" : absl::StrCat(" (did you mean '", best, "'?)");
+}
+
+bool IsIdentifier(absl::string_view s, bool allow_dash_dot) {
+  if (s.empty() || s.size() > 64 || !absl::ascii_islower(s[0])) return false;
+  for (char c : s) {
+    bool ok = absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_' ||
+              (allow_dash_dot && (c == '-' || c == '.'));
+    if (!ok) return false;
+  }
+  return true;
+}
+
+struct Entry {
+  YAML::Node key;
+  YAML::Node value;
+};
+
+// The keys of one YAML mapping, checked against what is allowed there.
+using Fields = std::map<std::string, Entry>;
+
+const std::vector<std::string> kActionTypes = {"warning", "restrict_feature", "suspend",
+                                               "deactivate_store", "revoke_selling_permission"};
+const std::vector<std::string> kSeverities = {"low", "medium", "high", "critical"};
+const std::vector<std::string> kLedgers = {"seller", "creator"};
+const std::vector<std::string> kSources = {"listing",     "livestream",
+                                           "short_video", "rights_holder_complaint",
+                                           "manual_review", "automated_detection"};
+
+class Parser {
+ public:
+  explicit Parser(absl::string_view filename) : filename_(filename) {}
+
+  ParseResult Run(absl::string_view text) {
+    ParseResult result;
+    try {
+      YAML::Node root = YAML::Load(std::string(text));
+      ParseRoot(root);
+      Validate();
+    } catch (const YAML::Exception& e) {
+      SourcePosition p{e.mark.line + 1, e.mark.column + 1};
+      if (e.mark.is_null()) p = {1, 1};
+      AddAt(p, absl::StrCat("invalid YAML: ", e.msg));
+    }
+    std::stable_sort(diags_.begin(), diags_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      return std::make_pair(a.position.line, a.position.column) <
+             std::make_pair(b.position.line, b.position.column);
+    });
+    if (diags_.size() > kMaxDiagnostics) diags_.resize(kMaxDiagnostics);
+    result.diagnostics = std::move(diags_);
+    if (result.diagnostics.empty()) {
+      result.policy = std::make_shared<const Policy>(std::move(c_), ContentHash(text));
+    }
+    return result;
+  }
+
+ private:
+  static SourcePosition Pos(const YAML::Node& node) {
+    YAML::Mark m = node.Mark();
+    if (m.is_null()) return {1, 1};
+    return {m.line + 1, m.column + 1};
+  }
+
+  void AddAt(SourcePosition p, std::string message) {
+    diags_.push_back(Diagnostic{std::string(filename_), p, std::move(message)});
+  }
+  void Error(const YAML::Node& node, std::string message) { AddAt(Pos(node), std::move(message)); }
+
+  static const char* KindName(const YAML::Node& node) {
+    switch (node.Type()) {
+      case YAML::NodeType::Map: return "a mapping";
+      case YAML::NodeType::Sequence: return "a list";
+      case YAML::NodeType::Scalar: return "a scalar";
+      default: return "nothing";
+    }
+  }
+
+  // Reads a mapping's keys. Reports unknown, duplicate and missing required keys.
+  std::optional<Fields> ReadMap(const YAML::Node& node, absl::string_view what,
+                                const std::vector<std::string>& allowed,
+                                const std::vector<std::string>& required = {}) {
+    if (!node.IsMap()) {
+      Error(node, absl::StrCat(what, " must be a mapping, found ", KindName(node)));
+      return std::nullopt;
+    }
+    Fields fields;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (!it->first.IsScalar()) {
+        Error(it->first, absl::StrCat("keys in ", what, " must be plain names"));
+        continue;
+      }
+      const std::string key = it->first.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        Error(it->first, absl::StrCat("unknown key '", key, "' in ", what, Suggestion(key, allowed),
+                                      "; expected one of: ", absl::StrJoin(allowed, ", ")));
+        continue;
+      }
+      if (fields.count(key)) {
+        Error(it->first, absl::StrCat("duplicate key '", key, "' in ", what, " (first at line ",
+                                      Pos(fields[key].key).line, ")"));
+        continue;
+      }
+      fields[key] = Entry{it->first, it->second};
+    }
+    for (const std::string& key : required) {
+      if (!fields.count(key)) Error(node, absl::StrCat(what, " is missing required key '", key, "'"));
+    }
+    return fields;
+  }
+
+  // The entries of a mapping whose keys are names chosen by the author (category ids, ...).
+  std::optional<std::vector<Entry>> ReadNamedMap(const YAML::Node& node, absl::string_view what) {
+    if (!node.IsMap()) {
+      Error(node, absl::StrCat(what, " must be a mapping, found ", KindName(node)));
+      return std::nullopt;
+    }
+    std::vector<Entry> entries;
+    std::map<std::string, int> seen;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (!it->first.IsScalar()) {
+        Error(it->first, absl::StrCat("keys in ", what, " must be plain names"));
+        continue;
+      }
+      const std::string key = it->first.Scalar();
+      if (seen.count(key)) {
+        Error(it->first, absl::StrCat("duplicate key '", key, "' in ", what, " (first at line ",
+                                      seen[key], ")"));
+        continue;
+      }
+      seen[key] = Pos(it->first).line;
+      entries.push_back(Entry{it->first, it->second});
+    }
+    return entries;
+  }
+
+  bool ReadString(const YAML::Node& node, absl::string_view what, std::string* out) {
+    if (!node.IsScalar()) {
+      Error(node, absl::StrCat(what, " must be a string, found ", KindName(node)));
+      return false;
+    }
+    *out = node.Scalar();
+    return true;
+  }
+
+  bool ReadInt(const YAML::Node& node, absl::string_view what, int min, int max, int* out) {
+    int value = 0;
+    if (!node.IsScalar() || !absl::SimpleAtoi(node.Scalar(), &value) || value < min ||
+        value > max) {
+      Error(node, absl::StrCat(what, " must be a whole number from ", min, " to ", max, ", found '",
+                               node.IsScalar() ? node.Scalar() : KindName(node), "'"));
+      return false;
+    }
+    *out = value;
+    return true;
+  }
+
+  bool ReadBool(const YAML::Node& node, absl::string_view what, bool* out) {
+    if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false")) {
+      *out = node.Scalar() == "true";
+      return true;
+    }
+    Error(node, absl::StrCat(what, " must be true or false, found '",
+                             node.IsScalar() ? node.Scalar() : KindName(node), "'"));
+    return false;
+  }
+
+  // "90d": whole days, for windows.
+  bool ReadDays(const YAML::Node& node, absl::string_view what, int* out) {
+    int days = 0;
+    if (node.IsScalar() && absl::EndsWith(node.Scalar(), "d") &&
+        absl::SimpleAtoi(absl::string_view(node.Scalar()).substr(0, node.Scalar().size() - 1),
+                         &days) &&
+        days >= 1 && days <= kMaxWindowDays) {
+      *out = days;
+      return true;
+    }
+    Error(node, absl::StrCat(what, " must be a number of days like '90d' (1d to ", kMaxWindowDays,
+                             "d), found '", node.IsScalar() ? node.Scalar() : KindName(node), "'"));
+    return false;
+  }
+
+  // "14d" or "12h": action durations.
+  bool ReadDuration(const YAML::Node& node, absl::string_view what, absl::Duration* out) {
+    int n = 0;
+    if (node.IsScalar() && node.Scalar().size() >= 2) {
+      absl::string_view s = node.Scalar();
+      char unit = s.back();
+      if ((unit == 'd' || unit == 'h') && absl::SimpleAtoi(s.substr(0, s.size() - 1), &n) &&
+          n >= 1 && n <= (unit == 'd' ? kMaxWindowDays : kMaxWindowDays * 24)) {
+        *out = unit == 'd' ? absl::Hours(24) * n : absl::Hours(n);
+        return true;
+      }
+    }
+    Error(node, absl::StrCat(what, " must be a duration like '14d' or '12h', found '",
+                             node.IsScalar() ? node.Scalar() : KindName(node), "'"));
+    return false;
+  }
+
+  bool ReadId(const YAML::Node& node, absl::string_view what, bool allow_dash_dot,
+              std::string* out) {
+    if (!ReadString(node, what, out)) return false;
+    if (!IsIdentifier(*out, allow_dash_dot)) {
+      Error(node, absl::StrCat(what, " '", *out, "' must start with a lower-case letter and use only ",
+                               allow_dash_dot ? "a-z, 0-9, '_', '-' and '.'" : "a-z, 0-9 and '_'",
+                               " (at most 64 characters)"));
+      return false;
+    }
+    return true;
+  }
+
+  template <typename F>
+  void ForEachItem(const YAML::Node& node, absl::string_view what, F&& f) {
+    if (!node.IsSequence()) {
+      Error(node, absl::StrCat(what, " must be a list, found ", KindName(node)));
+      return;
+    }
+    for (size_t i = 0; i < node.size(); ++i) f(node[i], absl::StrCat(what, "[", i, "]"));
+  }
+
+  // Reads a list of names from a fixed vocabulary; `index` receives each one's position in it.
+  void ReadEnumList(const YAML::Node& node, absl::string_view what,
+                    const std::vector<std::string>& vocabulary, std::vector<size_t>* index) {
+    ForEachItem(node, what, [&](const YAML::Node& item, const std::string& item_what) {
+      std::string name;
+      if (!ReadString(item, item_what, &name)) return;
+      auto it = std::find(vocabulary.begin(), vocabulary.end(), name);
+      if (it == vocabulary.end()) {
+        Error(item, absl::StrCat(item_what, ": unknown value '", name, "'",
+                                 Suggestion(name, vocabulary), "; expected one of: ",
+                                 absl::StrJoin(vocabulary, ", ")));
+        return;
+      }
+      index->push_back(it - vocabulary.begin());
+    });
+  }
+
+  void ReadLedgers(const YAML::Node& node, absl::string_view what, bool* seller, bool* creator) {
+    std::vector<size_t> picked;
+    ReadEnumList(node, what, kLedgers, &picked);
+    if (node.IsSequence() && node.size() == 0) Error(node, absl::StrCat(what, " must not be empty"));
+    if (picked.empty()) return;
+    *seller = std::count(picked.begin(), picked.end(), 0) > 0;
+    *creator = std::count(picked.begin(), picked.end(), 1) > 0;
+  }
+
+  // An action: a bare type name, or {type, feature, duration}.
+  void ReadAction(const YAML::Node& node, const std::string& what, std::vector<ActionSpec>* out) {
+    ActionSpec action;
+    YAML::Node type_node = node;
+    std::optional<Fields> fields;
+    if (node.IsMap()) {
+      fields = ReadMap(node, what, {"type", "feature", "duration"}, {"type"});
+      if (!fields || !fields->count("type")) return;
+      type_node = (*fields)["type"].value;
+    }
+    std::string type;
+    if (!ReadString(type_node, absl::StrCat(what, ".type"), &type)) return;
+    static const v1::ActionType kTypes[] = {
+        v1::ACTION_WARNING, v1::ACTION_RESTRICT_FEATURE, v1::ACTION_SUSPEND,
+        v1::ACTION_DEACTIVATE_STORE, v1::ACTION_REVOKE_SELLING_PERMISSION};
+    auto it = std::find(kActionTypes.begin(), kActionTypes.end(), type);
+    if (it == kActionTypes.end()) {
+      Error(type_node, absl::StrCat(what, ": unknown action type '", type, "'",
+                                    Suggestion(type, kActionTypes), "; expected one of: ",
+                                    absl::StrJoin(kActionTypes, ", ")));
+      return;
+    }
+    action.type = kTypes[it - kActionTypes.begin()];
+    if (fields && fields->count("feature")) {
+      ReadId((*fields)["feature"].value, absl::StrCat(what, ".feature"), false, &action.feature);
+    }
+    if (fields && fields->count("duration")) {
+      absl::Duration d;
+      if (ReadDuration((*fields)["duration"].value, absl::StrCat(what, ".duration"), &d)) {
+        action.duration = d;
+      }
+    }
+    // What each action type needs, so a decision is never ambiguous.
+    const bool needs_duration = action.type == v1::ACTION_WARNING ||
+                                action.type == v1::ACTION_RESTRICT_FEATURE ||
+                                action.type == v1::ACTION_SUSPEND;
+    bool has_duration = fields && fields->count("duration");
+    if (needs_duration && !has_duration) {
+      Error(node, absl::StrCat(what, ": action '", type, "' needs a duration, e.g. {type: ", type,
+                               action.type == v1::ACTION_RESTRICT_FEATURE ? ", feature: new_listings" : "",
+                               ", duration: 14d}"));
+    }
+    if (action.type == v1::ACTION_REVOKE_SELLING_PERMISSION && has_duration) {
+      Error((*fields)["duration"].key,
+            absl::StrCat(what, ": revoke_selling_permission is permanent and takes no duration"));
+    }
+    bool has_feature = fields && fields->count("feature");
+    if (action.type == v1::ACTION_RESTRICT_FEATURE && !has_feature) {
+      Error(node, absl::StrCat(what, ": restrict_feature needs a feature, e.g. new_listings or live_selling"));
+    }
+    if (action.type != v1::ACTION_RESTRICT_FEATURE && has_feature) {
+      Error((*fields)["feature"].key, absl::StrCat(what, ": only restrict_feature takes a feature"));
+    }
+    out->push_back(action);
+  }
+
+  void ReadActions(const YAML::Node& node, absl::string_view what, std::vector<ActionSpec>* out) {
+    ForEachItem(node, what, [&](const YAML::Node& item, const std::string& item_what) {
+      ReadAction(item, item_what, out);
+    });
+    if (node.IsSequence() && node.size() == 0) Error(node, absl::StrCat(what, " must not be empty"));
+  }
+
+  void NoteRuleId(const std::string& id, const YAML::Node& node) {
+    auto [it, inserted] = rule_ids_.emplace(id, Pos(node));
+    if (!inserted) {
+      Error(node, absl::StrCat("rule id '", id, "' is already used at line ", it->second.line,
+                               "; every rule needs its own id"));
+    }
+  }
+
+  void ParseRoot(const YAML::Node& root) {
+    if (root.IsNull()) {
+      AddAt({1, 1}, "the policy is empty; it needs at least 'policy' and 'categories'");
+      return;
+    }
+    auto fields = ReadMap(root, "the policy",
+                          {"policy", "description", "default_window", "categories", "milestones",
+                           "count_rules", "regions"},
+                          {"policy", "categories"});
+    if (!fields) return;
+    Fields& f = *fields;
+    if (f.count("policy")) ReadId(f["policy"].value, "policy", true, &c_.name);
+    if (f.count("description")) ReadString(f["description"].value, "description", &c_.description);
+    if (f.count("default_window")) {
+      ReadDays(f["default_window"].value, "default_window", &c_.default_window_days);
+    }
+    if (f.count("categories")) ParseCategories(f["categories"].value);
+    if (f.count("milestones")) ParseMilestones(f["milestones"].value);
+    if (f.count("count_rules")) {
+      ForEachItem(f["count_rules"].value, "count_rules",
+                  [&](const YAML::Node& n, const std::string& what) { ParseCountRule(n, what); });
+    }
+    if (f.count("regions")) ParseRegions(f["regions"].value);
+  }
+
+  void ParseCategories(const YAML::Node& node) {
+    auto entries = ReadNamedMap(node, "categories");
+    if (!entries) return;
+    if (entries->empty()) Error(node, "categories must define at least one category");
+    for (const Entry& e : *entries) {
+      CategoryPolicy cat;
+      const std::string what = absl::StrCat("category '", e.key.Scalar(), "'");
+      if (!ReadId(e.key, "category id", false, &cat.id)) continue;
+      cat.position = Pos(e.key);
+      auto fields = ReadMap(e.value, what,
+                            {"description", "points", "default_severity", "window", "ledgers",
+                             "take_down", "zero_tolerance"});
+      if (!fields) continue;
+      Fields& f = *fields;
+      if (f.count("description")) ReadString(f["description"].value, "description", &cat.description);
+      if (f.count("points")) ParsePoints(f["points"].value, what, &cat);
+      if (f.count("default_severity")) {
+        std::string s;
+        const YAML::Node& n = f["default_severity"].value;
+        if (ReadString(n, absl::StrCat(what, ".default_severity"), &s)) {
+          auto it = std::find(kSeverities.begin(), kSeverities.end(), s);
+          if (it == kSeverities.end()) {
+            Error(n, absl::StrCat(what, ".default_severity: unknown severity '", s, "'; expected one of: ",
+                                  absl::StrJoin(kSeverities, ", ")));
+          } else {
+            cat.default_severity = static_cast<v1::Severity>(1 + (it - kSeverities.begin()));
+          }
+        }
+        if (!cat.points_by_severity) {
+          Error(f["default_severity"].key,
+                absl::StrCat(what, ": default_severity only applies when points are given per severity"));
+        }
+      }
+      if (f.count("window")) {
+        int days = 0;
+        if (ReadDays(f["window"].value, absl::StrCat(what, ".window"), &days)) cat.window_days = days;
+      }
+      if (f.count("ledgers")) {
+        ReadLedgers(f["ledgers"].value, absl::StrCat(what, ".ledgers"), &cat.counts_for_seller,
+                    &cat.counts_for_creator);
+      }
+      if (f.count("take_down")) ReadBool(f["take_down"].value, absl::StrCat(what, ".take_down"), &cat.take_down);
+      if (f.count("zero_tolerance")) ParseZeroTolerance(f["zero_tolerance"].value, what, &cat);
+      if (!f.count("points") && !f.count("zero_tolerance")) {
+        Error(e.key, absl::StrCat(what, " needs points, zero_tolerance, or both"));
+      }
+      c_.categories[cat.id] = std::move(cat);
+    }
+  }
+
+  void ParsePoints(const YAML::Node& node, const std::string& what, CategoryPolicy* cat) {
+    if (node.IsScalar()) {
+      ReadInt(node, absl::StrCat(what, ".points"), 0, kMaxPoints, &cat->fixed_points);
+      return;
+    }
+    auto fields = ReadMap(node, absl::StrCat(what, ".points"), kSeverities, kSeverities);
+    if (!fields) return;
+    cat->points_by_severity = true;
+    for (size_t i = 0; i < kSeverities.size(); ++i) {
+      if (!fields->count(kSeverities[i])) continue;
+      ReadInt((*fields)[kSeverities[i]].value, absl::StrCat(what, ".points.", kSeverities[i]), 0,
+              kMaxPoints, &cat->severity_points[i + 1]);
+    }
+  }
+
+  void ParseZeroTolerance(const YAML::Node& node, const std::string& what, CategoryPolicy* cat) {
+    const std::string zt = absl::StrCat(what, ".zero_tolerance");
+    auto fields = ReadMap(node, zt, {"id", "message", "actions"}, {"id", "actions"});
+    if (!fields) return;
+    Fields& f = *fields;
+    if (f.count("id") && ReadId(f["id"].value, absl::StrCat(zt, ".id"), true, &cat->zero_tolerance_rule_id)) {
+      NoteRuleId(cat->zero_tolerance_rule_id, f["id"].value);
+    }
+    if (f.count("message")) ReadString(f["message"].value, "message", &cat->zero_tolerance_message);
+    if (f.count("actions")) ReadActions(f["actions"].value, absl::StrCat(zt, ".actions"), &cat->zero_tolerance_actions);
+  }
+
+  void ParseMilestones(const YAML::Node& node) {
+    auto fields = ReadMap(node, "milestones", kLedgers);
+    if (!fields) return;
+    for (size_t l = 0; l < kLedgers.size(); ++l) {
+      if (!fields->count(kLedgers[l])) continue;
+      const LedgerKind ledger = l == 0 ? LedgerKind::kSeller : LedgerKind::kCreator;
+      std::map<int, int> seen_at;  // at -> line
+      ForEachItem((*fields)[kLedgers[l]].value, absl::StrCat("milestones.", kLedgers[l]),
+                  [&](const YAML::Node& n, const std::string& what) {
+                    MilestoneRule rule;
+                    rule.ledger = ledger;
+                    rule.position = Pos(n);
+                    auto f = ReadMap(n, what, {"id", "at", "message", "actions"}, {"id", "at", "actions"});
+                    if (!f) return;
+                    if (f->count("id") && ReadId((*f)["id"].value, absl::StrCat(what, ".id"), true, &rule.id)) {
+                      NoteRuleId(rule.id, (*f)["id"].value);
+                    }
+                    if (f->count("at") &&
+                        ReadInt((*f)["at"].value, absl::StrCat(what, ".at"), 1, 100000, &rule.at_points)) {
+                      auto [it, inserted] = seen_at.emplace(rule.at_points, Pos((*f)["at"].value).line);
+                      if (!inserted) {
+                        Error((*f)["at"].value,
+                              absl::StrCat(what, ": another ", kLedgers[l], " milestone is already at ",
+                                           rule.at_points, " points (line ", it->second,
+                                           "); put both rules' actions in one milestone"));
+                      }
+                    }
+                    if (f->count("message")) ReadString((*f)["message"].value, "message", &rule.message);
+                    if (f->count("actions")) ReadActions((*f)["actions"].value, absl::StrCat(what, ".actions"), &rule.actions);
+                    c_.milestones.push_back(std::move(rule));
+                  });
+    }
+    std::stable_sort(c_.milestones.begin(), c_.milestones.end(),
+                     [](const MilestoneRule& a, const MilestoneRule& b) {
+                       return std::make_pair(a.ledger, a.at_points) < std::make_pair(b.ledger, b.at_points);
+                     });
+  }
+
+  void ParseCountRule(const YAML::Node& node, const std::string& what) {
+    CountRule rule;
+    rule.position = Pos(node);
+    auto fields = ReadMap(node, what, {"id", "ledgers", "match", "at_least", "within", "message", "actions"},
+                          {"id", "at_least", "within", "actions"});
+    if (!fields) return;
+    Fields& f = *fields;
+    if (f.count("id") && ReadId(f["id"].value, absl::StrCat(what, ".id"), true, &rule.id)) {
+      NoteRuleId(rule.id, f["id"].value);
+    }
+    if (f.count("ledgers")) {
+      ReadLedgers(f["ledgers"].value, absl::StrCat(what, ".ledgers"), &rule.for_seller, &rule.for_creator);
+    }
+    if (f.count("match")) {
+      const std::string mw = absl::StrCat(what, ".match");
+      auto m = ReadMap(f["match"].value, mw, {"categories", "sources", "same_rights_holder", "same_category"});
+      if (m) {
+        if (m->count("categories")) {
+          ForEachItem((*m)["categories"].value, absl::StrCat(mw, ".categories"),
+                      [&](const YAML::Node& n, const std::string& w) {
+                        std::string id;
+                        if (ReadString(n, w, &id)) {
+                          rule.categories.insert(id);
+                          category_refs_.push_back({id, n, w});
+                        }
+                      });
+        }
+        if (m->count("sources")) {
+          std::vector<size_t> picked;
+          ReadEnumList((*m)["sources"].value, absl::StrCat(mw, ".sources"), kSources, &picked);
+          for (size_t i : picked) rule.sources.insert(static_cast<v1::Source>(i + 1));
+        }
+        if (m->count("same_rights_holder")) {
+          ReadBool((*m)["same_rights_holder"].value, absl::StrCat(mw, ".same_rights_holder"), &rule.same_rights_holder);
+        }
+        if (m->count("same_category")) {
+          ReadBool((*m)["same_category"].value, absl::StrCat(mw, ".same_category"), &rule.same_category);
+        }
+      }
+    }
+    if (f.count("at_least")) ReadInt(f["at_least"].value, absl::StrCat(what, ".at_least"), 1, 100000, &rule.at_least);
+    if (f.count("within")) ReadDays(f["within"].value, absl::StrCat(what, ".within"), &rule.within_days);
+    if (f.count("message")) ReadString(f["message"].value, "message", &rule.message);
+    if (f.count("actions")) ReadActions(f["actions"].value, absl::StrCat(what, ".actions"), &rule.actions);
+    c_.count_rules.push_back(std::move(rule));
+  }
+
+  void ParseRegions(const YAML::Node& node) {
+    auto entries = ReadNamedMap(node, "regions");
+    if (!entries) return;
+    for (const Entry& e : *entries) {
+      const std::string code = e.key.Scalar();
+      const std::string what = absl::StrCat("region '", code, "'");
+      if (!IsIsoRegionCode(code)) {
+        Error(e.key, absl::StrCat("region '", code, "' is not an ISO 3166-1 alpha-2 code (e.g. US, PH, TW)"));
+        continue;
+      }
+      RegionOverride region;
+      auto f = ReadMap(e.value, what, {"default_window", "categories", "thresholds", "windows"});
+      if (!f) continue;
+      if (f->count("default_window")) {
+        int days = 0;
+        if (ReadDays((*f)["default_window"].value, absl::StrCat(what, ".default_window"), &days)) {
+          region.default_window_days = days;
+        }
+      }
+      if (f->count("categories")) {
+        auto cats = ReadNamedMap((*f)["categories"].value, absl::StrCat(what, ".categories"));
+        for (const Entry& ce : cats ? *cats : std::vector<Entry>{}) {
+          const std::string cw = absl::StrCat(what, ".categories.", ce.key.Scalar());
+          category_refs_.push_back({ce.key.Scalar(), ce.key, cw});
+          CategoryOverride o;
+          auto cf = ReadMap(ce.value, cw, {"window", "points"});
+          if (!cf) continue;
+          int n = 0;
+          if (cf->count("window") && ReadDays((*cf)["window"].value, absl::StrCat(cw, ".window"), &n)) o.window_days = n;
+          if (cf->count("points") &&
+              ReadInt((*cf)["points"].value, absl::StrCat(cw, ".points"), 0, kMaxPoints, &n)) {
+            o.fixed_points = n;
+          }
+          region.categories[ce.key.Scalar()] = o;
+        }
+      }
+      if (f->count("thresholds")) {
+        auto items = ReadNamedMap((*f)["thresholds"].value, absl::StrCat(what, ".thresholds"));
+        for (const Entry& te : items ? *items : std::vector<Entry>{}) {
+          int n = 0;
+          if (ReadInt(te.value, absl::StrCat(what, ".thresholds.", te.key.Scalar()), 1, 100000, &n)) {
+            region.thresholds[te.key.Scalar()] = n;
+            threshold_refs_.push_back({te.key.Scalar(), te.key, what});
+          }
+        }
+      }
+      if (f->count("windows")) {
+        auto items = ReadNamedMap((*f)["windows"].value, absl::StrCat(what, ".windows"));
+        for (const Entry& we : items ? *items : std::vector<Entry>{}) {
+          int n = 0;
+          if (ReadDays(we.value, absl::StrCat(what, ".windows.", we.key.Scalar()), &n)) {
+            region.windows_days[we.key.Scalar()] = n;
+            window_refs_.push_back({we.key.Scalar(), we.key, what});
+          }
+        }
+      }
+      c_.regions[code] = std::move(region);
+    }
+  }
+
+  // Checks that need the whole policy: references between sections.
+  void Validate() {
+    std::vector<std::string> category_ids;
+    for (const auto& [id, cat] : c_.categories) category_ids.push_back(id);
+    for (const Ref& ref : category_refs_) {
+      if (!c_.categories.count(ref.id)) {
+        Error(ref.node, absl::StrCat(ref.what, ": unknown category '", ref.id, "'",
+                                     Suggestion(ref.id, category_ids)));
+      }
+    }
+    std::vector<std::string> count_ids, threshold_ids;
+    for (const CountRule& r : c_.count_rules) count_ids.push_back(r.id);
+    threshold_ids = count_ids;
+    for (const MilestoneRule& r : c_.milestones) threshold_ids.push_back(r.id);
+    for (const Ref& ref : threshold_refs_) {
+      if (std::find(threshold_ids.begin(), threshold_ids.end(), ref.id) == threshold_ids.end()) {
+        Error(ref.node, absl::StrCat(ref.what, ".thresholds: '", ref.id,
+                                     "' is not a milestone or count rule id", Suggestion(ref.id, threshold_ids)));
+      }
+    }
+    for (const Ref& ref : window_refs_) {
+      if (std::find(count_ids.begin(), count_ids.end(), ref.id) == count_ids.end()) {
+        Error(ref.node, absl::StrCat(ref.what, ".windows: '", ref.id, "' is not a count rule id",
+                                     Suggestion(ref.id, count_ids)));
+      }
+    }
+    for (const CountRule& r : c_.count_rules) {
+      for (const std::string& id : r.categories) {
+        const CategoryPolicy* cat = c_.categories.count(id) ? &c_.categories.at(id) : nullptr;
+        if (cat != nullptr && !((r.for_seller && cat->counts_for_seller) ||
+                                (r.for_creator && cat->counts_for_creator))) {
+          AddAt(r.position, absl::StrCat("count rule '", r.id, "' matches category '", id,
+                                         "', which never counts against the rule's ledgers"));
+        }
+      }
+    }
+  }
+
+  struct Ref {
+    std::string id;
+    YAML::Node node;
+    std::string what;
+  };
+
+  absl::string_view filename_;
+  std::vector<Diagnostic> diags_;
+  Policy::Contents c_;
+  std::map<std::string, SourcePosition> rule_ids_;
+  std::vector<Ref> category_refs_;
+  std::vector<Ref> threshold_refs_;
+  std::vector<Ref> window_refs_;
+};
+
+}  // namespace
+
+ParseResult ParsePolicy(absl::string_view text, absl::string_view filename) {
+  return Parser(filename).Run(text);
+}
+
+absl::StatusOr<std::shared_ptr<const Policy>> CompilePolicy(absl::string_view text,
+                                                            absl::string_view filename) {
+  ParseResult result = ParsePolicy(text, filename);
+  if (result.policy != nullptr) return result.policy;
+  std::vector<std::string> lines;
+  for (const Diagnostic& d : result.diagnostics) lines.push_back(d.ToString());
+  return absl::InvalidArgumentError(absl::StrJoin(lines, "\n"));
+}
+
+}  // namespace enforcer
