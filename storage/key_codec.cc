@@ -1,0 +1,181 @@
+#include "storage/key_codec.h"
+
+#include <limits>
+
+#include "absl/status/status.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+
+namespace enforcer {
+namespace {
+
+// Key bytes for the subject kinds. Fixed here rather than taken from the proto enum values so
+// that the on-disk layout cannot change with the API.
+constexpr char kSellerByte = 1;
+constexpr char kCreatorByte = 2;
+
+constexpr size_t kMaxIdSize = std::numeric_limits<uint16_t>::max();
+constexpr size_t kSubjectHeaderSize = 1 + 2;
+constexpr size_t kEventSuffixSize = 8 + 8;
+constexpr char kCursorVersion = 1;
+constexpr size_t kCursorSize = 1 + kEventSuffixSize;
+
+// Google's Timestamp range: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z.
+constexpr int64_t kMinTimestampSeconds = -62135596800;
+constexpr int64_t kMaxTimestampSeconds = 253402300799;
+
+constexpr uint64_t kSignBit = uint64_t{1} << 63;
+
+void AppendUint64(std::string* out, uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
+}
+
+uint64_t ReadUint64(absl::string_view in) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
+  return v;
+}
+
+void AppendMicros(std::string* out, int64_t micros) {
+  AppendUint64(out, static_cast<uint64_t>(micros) ^ kSignBit);
+}
+
+int64_t ReadMicros(absl::string_view in) {
+  return static_cast<int64_t>(ReadUint64(in) ^ kSignBit);
+}
+
+// The length of the subject key at the front of `key`, or 0 if there is none.
+size_t SubjectKeySize(absl::string_view key) {
+  if (key.size() < kSubjectHeaderSize) return 0;
+  if (key[0] != kSellerByte && key[0] != kCreatorByte) return 0;
+  const size_t id_size =
+      (size_t{static_cast<uint8_t>(key[1])} << 8) | static_cast<uint8_t>(key[2]);
+  if (id_size == 0 || key.size() < kSubjectHeaderSize + id_size) return 0;
+  return kSubjectHeaderSize + id_size;
+}
+
+v1::Subject SubjectFromKey(absl::string_view key, size_t size) {
+  v1::Subject subject;
+  subject.set_kind(key[0] == kSellerByte ? v1::SELLER : v1::CREATOR);
+  subject.set_id(std::string(key.substr(kSubjectHeaderSize, size - kSubjectHeaderSize)));
+  return subject;
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> TimestampToMicros(const google::protobuf::Timestamp& ts) {
+  if (ts.seconds() < kMinTimestampSeconds || ts.seconds() > kMaxTimestampSeconds ||
+      ts.nanos() < 0 || ts.nanos() > 999999999) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("timestamp out of range: ", ts.seconds(), "s ", ts.nanos(), "ns"));
+  }
+  // Cannot overflow: |seconds| < 2^38 in the checked range.
+  return ts.seconds() * 1000000 + ts.nanos() / 1000;
+}
+
+absl::StatusOr<std::string> EncodeSubjectKey(const v1::Subject& subject) {
+  char kind;
+  switch (subject.kind()) {
+    case v1::SELLER:
+      kind = kSellerByte;
+      break;
+    case v1::CREATOR:
+      kind = kCreatorByte;
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("subject kind must be SELLER or CREATOR, got ", subject.kind()));
+  }
+  const std::string& id = subject.id();
+  if (id.empty()) return absl::InvalidArgumentError("subject id is empty");
+  if (id.size() > kMaxIdSize) {
+    return absl::InvalidArgumentError(absl::StrCat("subject id is ", id.size(), " bytes, max ",
+                                                   kMaxIdSize));
+  }
+  std::string key;
+  key.reserve(kSubjectHeaderSize + id.size() + kEventSuffixSize);
+  key.push_back(kind);
+  key.push_back(static_cast<char>(id.size() >> 8));
+  key.push_back(static_cast<char>(id.size()));
+  key.append(id);
+  return key;
+}
+
+absl::StatusOr<v1::Subject> DecodeSubjectKey(absl::string_view key) {
+  const size_t size = SubjectKeySize(key);
+  if (size == 0 || size != key.size()) return absl::DataLossError("malformed subject key");
+  return SubjectFromKey(key, size);
+}
+
+std::string EncodeEventKey(absl::string_view subject_key, int64_t recorded_at_micros,
+                           uint64_t sequence) {
+  std::string key = EncodeEventTimeBound(subject_key, recorded_at_micros);
+  AppendUint64(&key, sequence);
+  return key;
+}
+
+std::string EncodeEventTimeBound(absl::string_view subject_key, int64_t recorded_at_micros) {
+  std::string key;
+  key.reserve(subject_key.size() + kEventSuffixSize);
+  key.append(subject_key.data(), subject_key.size());
+  AppendMicros(&key, recorded_at_micros);
+  return key;
+}
+
+std::string SubjectKeyPrefixEnd(absl::string_view subject_key) {
+  // Subject keys start with a kind byte below 0xff, so there is always a byte to increment.
+  std::string end(subject_key);
+  while (!end.empty() && static_cast<uint8_t>(end.back()) == 0xff) end.pop_back();
+  if (!end.empty()) end.back() = static_cast<char>(static_cast<uint8_t>(end.back()) + 1);
+  return end;
+}
+
+absl::StatusOr<EventKey> DecodeEventKey(absl::string_view key) {
+  const size_t size = SubjectKeySize(key);
+  if (size == 0 || key.size() != size + kEventSuffixSize) {
+    return absl::DataLossError("malformed event key");
+  }
+  EventKey decoded;
+  decoded.subject = SubjectFromKey(key, size);
+  decoded.recorded_at_micros = ReadMicros(key.substr(size, 8));
+  decoded.sequence = ReadUint64(key.substr(size + 8, 8));
+  return decoded;
+}
+
+std::string EncodeReportKey(absl::string_view report_id) { return std::string(report_id); }
+
+std::string EncodeSequence(uint64_t sequence) {
+  std::string value;
+  AppendUint64(&value, sequence);
+  return value;
+}
+
+bool DecodeSequence(absl::string_view value, uint64_t* sequence) {
+  if (value.size() != 8) return false;
+  *sequence = ReadUint64(value);
+  return true;
+}
+
+std::string EncodeHistoryCursor(const HistoryCursor& cursor) {
+  std::string raw;
+  raw.reserve(kCursorSize);
+  raw.push_back(kCursorVersion);
+  AppendMicros(&raw, cursor.recorded_at_micros);
+  AppendUint64(&raw, cursor.sequence);
+  return absl::WebSafeBase64Escape(raw);
+}
+
+absl::StatusOr<HistoryCursor> DecodeHistoryCursor(absl::string_view token) {
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() != kCursorSize ||
+      raw[0] != kCursorVersion) {
+    return absl::InvalidArgumentError("page_token is malformed");
+  }
+  HistoryCursor cursor;
+  const absl::string_view view(raw);
+  cursor.recorded_at_micros = ReadMicros(view.substr(1, 8));
+  cursor.sequence = ReadUint64(view.substr(9, 8));
+  return cursor;
+}
+
+}  // namespace enforcer
