@@ -1,0 +1,112 @@
+#include "engine/daemon.h"
+
+#include <signal.h>
+
+#include <cstdio>
+#include <utility>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "engine/policy_loader.h"
+#include "storage/rocksdb_ledger_store.h"
+
+namespace enforcer {
+
+absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config) {
+  std::unique_ptr<Daemon> d(new Daemon(config));
+  ASSIGN_OR_RETURN(std::shared_ptr<const Policy> policy, LoadPolicy(config.policy_path));
+  ASSIGN_OR_RETURN(d->store_, OpenRocksDbLedgerStore(config.data_dir, config.durability));
+  d->writer_ = std::make_unique<LedgerWriter>(d->store_.get());
+  d->enforcer_ =
+      std::make_unique<Enforcer>(d->store_.get(), d->writer_.get(), &d->clock_, std::move(policy));
+  d->service_ = std::make_unique<EnforcerService>(d->enforcer_.get());
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &d->port_);
+  builder.RegisterService(d->service_.get());
+  d->server_ = builder.BuildAndStart();
+  if (d->server_ == nullptr || d->port_ == 0) {
+    d->server_.reset();
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", config.listen, " (address in use or malformed?)"));
+  }
+  d->server_->GetHealthCheckService()->SetServingStatus(true);
+  return d;
+}
+
+Daemon::~Daemon() { Shutdown(); }
+
+std::string Daemon::Describe() const {
+  std::shared_ptr<const Policy> policy = enforcer_->policy();
+  std::string host = config_.listen.substr(0, config_.listen.rfind(':'));
+  return absl::StrCat("enforcerd listening on ", host, ":", port_, " (policy ", policy->name(), " ",
+                      policy->version().substr(0, 19), ", ledger ", config_.data_dir, ", durability ",
+                      config_.durability == Durability::kFsync ? "fsync" : "process", ")");
+}
+
+absl::Status Daemon::ReloadPolicy() {
+  ASSIGN_OR_RETURN(std::shared_ptr<const Policy> policy, LoadPolicy(config_.policy_path));
+  enforcer_->SetPolicy(std::move(policy));
+  return absl::OkStatus();
+}
+
+void Daemon::Shutdown() {
+  if (stopped_) return;
+  stopped_ = true;
+  if (server_ != nullptr) {
+    server_->GetHealthCheckService()->SetServingStatus(false);
+    // In-flight reports still complete: the writer is running until after this returns.
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    server_->Wait();
+  }
+  if (writer_ != nullptr) writer_->Shutdown();
+  server_.reset();
+  service_.reset();
+  enforcer_.reset();
+  writer_.reset();
+  store_.reset();
+}
+
+namespace {
+sigset_t ShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+}  // namespace
+
+void BlockShutdownSignals() {
+  sigset_t set = ShutdownSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void ServeUntilSignalled(Daemon& daemon) {
+  sigset_t set = ShutdownSignals();
+  while (true) {
+    int sig = 0;
+    if (sigwait(&set, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      absl::Status reloaded = daemon.ReloadPolicy();
+      if (reloaded.ok()) {
+        std::fprintf(stderr, "policy reloaded: %s\n", daemon.Describe().c_str());
+      } else {
+        std::fprintf(stderr, "policy reload rejected; the previous policy stays in force:\n%s\n",
+                     std::string(reloaded.message()).c_str());
+      }
+      continue;
+    }
+    std::fprintf(stderr, "enforcerd: signal %d, shutting down\n", sig);
+    break;
+  }
+  daemon.Shutdown();
+}
+
+}  // namespace enforcer

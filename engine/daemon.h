@@ -1,0 +1,71 @@
+// Daemon: wires the store, the writer, the Enforcer and the gRPC server together, and owns their
+// lifetimes. main() only turns flags into a DaemonConfig.
+#ifndef ENFORCERD_ENGINE_DAEMON_H_
+#define ENFORCERD_ENGINE_DAEMON_H_
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "engine/clock.h"
+#include "engine/enforcer.h"
+#include "engine/grpc_service.h"
+#include "engine/ledger_writer.h"
+#include "storage/ledger_store.h"
+
+namespace enforcer {
+
+struct DaemonConfig {
+  // host:port; port 0 picks a free one (see Daemon::port()).
+  std::string listen = "127.0.0.1:50051";
+  std::string data_dir = "enforcerd-data";
+  // Empty: the embedded default pack.
+  std::string policy_path;
+  Durability durability = Durability::kFsync;
+};
+
+class Daemon {
+ public:
+  // Opens the ledger, compiles the policy and starts serving. Any failure is returned with what
+  // went wrong; nothing is left running.
+  static absl::StatusOr<std::unique_ptr<Daemon>> Start(const DaemonConfig& config);
+  ~Daemon();
+
+  int port() const { return port_; }
+  // A one-line description of what is being served, for the log.
+  std::string Describe() const;
+
+  // Recompiles the policy from config.policy_path and swaps it in. An invalid policy is
+  // rejected (with its diagnostics) and the running one stays in force.
+  absl::Status ReloadPolicy();
+
+  // Stops accepting calls, lets in-flight reports commit and answers them, closes the ledger.
+  void Shutdown();
+
+ private:
+  explicit Daemon(const DaemonConfig& config) : config_(config) {}
+
+  const DaemonConfig config_;
+  RealClock clock_;
+  std::unique_ptr<LedgerStore> store_;
+  std::unique_ptr<LedgerWriter> writer_;
+  std::unique_ptr<Enforcer> enforcer_;
+  std::unique_ptr<EnforcerService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool stopped_ = false;
+};
+
+// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread (and the threads it starts later), so
+// they can be taken with WaitForSignals(). Call before Daemon::Start().
+void BlockShutdownSignals();
+
+// Runs until SIGINT or SIGTERM; SIGHUP reloads the policy. Then shuts the daemon down.
+void ServeUntilSignalled(Daemon& daemon);
+
+}  // namespace enforcer
+
+#endif  // ENFORCERD_ENGINE_DAEMON_H_

@@ -1,0 +1,52 @@
+#include "engine/grpc_service.h"
+
+#include <string>
+#include <utility>
+
+namespace enforcer {
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  // absl::StatusCode and grpc::StatusCode share their numbering (both follow google.rpc.Code).
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
+}
+
+namespace {
+
+template <typename Response>
+grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
+                                 absl::StatusOr<Response> result, Response* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (result.ok()) *response = *std::move(result);
+  reactor->Finish(ToGrpcStatus(result.status()));
+  return reactor;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* EnforcerService::ReportViolation(
+    grpc::CallbackServerContext* context, const v1::ReportViolationRequest* request,
+    v1::ReportViolationResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  // Finished later, on the writer thread, once the report is durable.
+  enforcer_->ReportViolation(
+      *request, [reactor, response](absl::StatusOr<v1::ReportViolationResponse> result) {
+        if (result.ok()) *response = *std::move(result);
+        reactor->Finish(ToGrpcStatus(result.status()));
+      });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* EnforcerService::GetStanding(grpc::CallbackServerContext* context,
+                                                       const v1::GetStandingRequest* request,
+                                                       v1::GetStandingResponse* response) {
+  return Finish(context, enforcer_->GetStanding(*request), response);
+}
+
+grpc::ServerUnaryReactor* EnforcerService::ListHistory(grpc::CallbackServerContext* context,
+                                                       const v1::ListHistoryRequest* request,
+                                                       v1::ListHistoryResponse* response) {
+  return Finish(context, enforcer_->ListHistory(*request), response);
+}
+
+}  // namespace enforcer

@@ -1,0 +1,143 @@
+#include "engine/ledger_writer.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace enforcer {
+
+namespace {
+std::string SubjectMapKey(const v1::Subject& s) {
+  return absl::StrCat(static_cast<int>(s.kind()), "/", s.id());
+}
+}  // namespace
+
+// The store seen through the group's pending writes.
+class LedgerWriter::GroupView : public LedgerView {
+ public:
+  GroupView(LedgerStore* store, uint64_t* next_sequence)
+      : store_(store), next_sequence_(next_sequence) {}
+
+  absl::StatusOr<std::optional<v1::StoredReport>> GetReport(absl::string_view id) override {
+    auto it = reports_.find(std::string(id));
+    if (it != reports_.end()) return it->second;
+    return store_->GetReport(id);
+  }
+
+  absl::StatusOr<v1::SubjectState> GetSubjectState(const v1::Subject& subject) override {
+    auto it = states_.find(SubjectMapKey(subject));
+    if (it != states_.end()) return it->second;
+    absl::StatusOr<std::optional<v1::SubjectState>> stored = store_->GetSubjectState(subject);
+    if (!stored.ok()) return stored.status();
+    if (stored->has_value()) return **stored;
+    v1::SubjectState empty;
+    *empty.mutable_subject() = subject;
+    return empty;
+  }
+
+  uint64_t NextSequence() override { return (*next_sequence_)++; }
+
+  void Stage(const LedgerWrite& w) {
+    if (w.report) reports_[w.report->request().report_id()] = *w.report;
+    for (const v1::SubjectState& s : w.states) states_[SubjectMapKey(s.subject())] = s;
+  }
+
+ private:
+  LedgerStore* store_;
+  uint64_t* next_sequence_;
+  std::map<std::string, v1::StoredReport> reports_;
+  std::map<std::string, v1::SubjectState> states_;
+};
+
+LedgerWriter::LedgerWriter(LedgerStore* store, Options options)
+    : store_(store), options_(options), next_sequence_(store->LastSequence() + 1) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+LedgerWriter::~LedgerWriter() { Shutdown(); }
+
+absl::Status LedgerWriter::Submit(ApplyFn apply, DoneFn done) {
+  absl::MutexLock lock(&mu_);
+  if (stopping_) return absl::UnavailableError("enforcerd is shutting down");
+  if (queue_.size() >= options_.max_queue) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("the ledger writer queue is full (", queue_.size(),
+                     " reports waiting); retry with backoff"));
+  }
+  queue_.push_back(Job{std::move(apply), std::move(done)});
+  return absl::OkStatus();
+}
+
+void LedgerWriter::Shutdown() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+LedgerWriter::Stats LedgerWriter::stats() const {
+  absl::MutexLock lock(&mu_);
+  return stats_;
+}
+
+void LedgerWriter::Run() {
+  while (true) {
+    std::deque<Job> group;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](LedgerWriter* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu_) {
+            return w->stopping_ || !w->queue_.empty();
+          },
+          this));
+      if (queue_.empty()) return;  // stopping, and everything accepted is done
+      const size_t n = std::min(queue_.size(), options_.max_group);
+      for (size_t i = 0; i < n; ++i) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    CommitGroup(group);
+  }
+}
+
+void LedgerWriter::CommitGroup(std::deque<Job>& group) {
+  GroupView view(store_, &next_sequence_);
+  std::vector<LedgerWrite> writes;
+  std::vector<absl::Status> results;
+  results.reserve(group.size());
+  for (Job& job : group) {
+    absl::StatusOr<LedgerWrite> write = job.apply(view);
+    if (!write.ok()) {
+      results.push_back(write.status());
+      continue;
+    }
+    results.push_back(absl::OkStatus());
+    view.Stage(*write);
+    if (write->report || !write->states.empty() || !write->entries.empty()) {
+      writes.push_back(std::move(*write));
+    }
+  }
+  absl::Status commit = writes.empty() ? absl::OkStatus() : store_->Commit(writes);
+  if (!commit.ok()) {
+    // Nothing of the group is durable, and every job that read the group's pending writes (a
+    // duplicate of an earlier job, say) read something that never happened: fail them all.
+    next_sequence_ = store_->LastSequence() + 1;
+    for (absl::Status& r : results) {
+      if (r.ok()) r = absl::UnavailableError(absl::StrCat("ledger commit failed: ", commit.message()));
+    }
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    stats_.jobs += group.size();
+    stats_.groups += writes.empty() ? 0 : 1;
+    stats_.largest_group = std::max<uint64_t>(stats_.largest_group, group.size());
+    stats_.failed_commits += commit.ok() ? 0 : 1;
+  }
+  for (size_t i = 0; i < group.size(); ++i) group[i].done(results[i]);
+}
+
+}  // namespace enforcer

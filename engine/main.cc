@@ -1,0 +1,71 @@
+// enforcerd: flags, config, wiring. Everything else lives in //engine:daemon and below.
+#include <cstdio>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "engine/daemon.h"
+#include "engine/policy_loader.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "host:port to serve gRPC on (port 0: any free port)");
+ABSL_FLAG(std::string, data_dir, "enforcerd-data", "folder of the RocksDB ledger (created if missing)");
+ABSL_FLAG(std::string, policy, "", "policy YAML file; empty: the embedded default pack");
+ABSL_FLAG(std::string, durability, "fsync",
+          "fsync: a report is acknowledged after its ledger write is fsync'ed (survives power "
+          "loss); process: after it reaches the OS (survives a crash of enforcerd, not of the "
+          "machine)");
+ABSL_FLAG(std::string, port_file, "", "if set, write the bound port here once serving");
+ABSL_FLAG(std::string, check_policy, "",
+          "validate this policy file, print its diagnostics and exit (0: valid, 1: invalid)");
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("enforcerd: seller-enforcement rules engine daemon");
+  absl::ParseCommandLine(argc, argv);
+
+  if (const std::string path = absl::GetFlag(FLAGS_check_policy); !path.empty()) {
+    auto policy = enforcer::LoadPolicy(path);
+    if (!policy.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(policy.status().message()).c_str());
+      return 1;
+    }
+    std::printf("%s: valid policy %s, version %s\n", path.c_str(), (*policy)->name().c_str(),
+                (*policy)->version().c_str());
+    return 0;
+  }
+
+  enforcer::DaemonConfig config;
+  config.listen = absl::GetFlag(FLAGS_listen);
+  config.data_dir = absl::GetFlag(FLAGS_data_dir);
+  config.policy_path = absl::GetFlag(FLAGS_policy);
+  const std::string durability = absl::GetFlag(FLAGS_durability);
+  if (durability == "fsync") {
+    config.durability = enforcer::Durability::kFsync;
+  } else if (durability == "process") {
+    config.durability = enforcer::Durability::kProcess;
+  } else {
+    std::fprintf(stderr, "--durability must be fsync or process, not '%s'\n", durability.c_str());
+    return 2;
+  }
+
+  enforcer::BlockShutdownSignals();
+  auto daemon = enforcer::Daemon::Start(config);
+  if (!daemon.ok()) {
+    std::fprintf(stderr, "enforcerd failed to start:\n%s\n",
+                 std::string(daemon.status().message()).c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "%s\n", (*daemon)->Describe().c_str());
+  if (const std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
+    // Written to a temporary name and renamed, so a reader never sees a partial port.
+    const std::string tmp = port_file + ".tmp";
+    if (FILE* f = std::fopen(tmp.c_str(), "w")) {
+      std::fprintf(f, "%d\n", (*daemon)->port());
+      std::fclose(f);
+      std::rename(tmp.c_str(), port_file.c_str());
+    }
+  }
+  enforcer::ServeUntilSignalled(**daemon);
+  std::fprintf(stderr, "enforcerd stopped\n");
+  return 0;
+}
