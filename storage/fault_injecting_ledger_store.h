@@ -1,0 +1,86 @@
+// A LedgerStore that forwards to a real one but can be told to fail, or to hold Commit until
+// released, so tests can exercise storage failures and queueing. Test-only.
+#ifndef ENFORCERD_STORAGE_FAULT_INJECTING_LEDGER_STORE_H_
+#define ENFORCERD_STORAGE_FAULT_INJECTING_LEDGER_STORE_H_
+
+#include <atomic>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "storage/ledger_store.h"
+
+namespace enforcer {
+
+class FaultInjectingLedgerStore : public LedgerStore {
+ public:
+  explicit FaultInjectingLedgerStore(LedgerStore* real) : real_(real) {}
+
+  // While set, every call fails with UNAVAILABLE (as the RocksDB store reports I/O errors).
+  void FailReads(bool fail) { fail_reads_ = fail; }
+  void FailCommits(bool fail) { fail_commits_ = fail; }
+
+  // While held, Commit blocks (so the writer's queue fills up behind it).
+  void HoldCommits() {
+    absl::MutexLock lock(&mu_);
+    held_ = true;
+  }
+  void ReleaseCommits() {
+    absl::MutexLock lock(&mu_);
+    held_ = false;
+  }
+  // Blocks until a Commit is waiting behind HoldCommits().
+  void AwaitHeldCommit() {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(&waiting_));
+  }
+
+  // The number of writes in each Commit call, in order.
+  std::vector<size_t> commit_sizes() const {
+    absl::MutexLock lock(&mu_);
+    return commit_sizes_;
+  }
+
+  absl::StatusOr<std::optional<v1::StoredReport>> GetReport(absl::string_view id) override {
+    if (fail_reads_) return absl::UnavailableError("injected read failure");
+    return real_->GetReport(id);
+  }
+  absl::StatusOr<std::optional<v1::SubjectState>> GetSubjectState(
+      const v1::Subject& subject) override {
+    if (fail_reads_) return absl::UnavailableError("injected read failure");
+    return real_->GetSubjectState(subject);
+  }
+  absl::Status Commit(absl::Span<const LedgerWrite> writes) override {
+    {
+      absl::MutexLock lock(&mu_);
+      waiting_ = held_;
+      mu_.Await(absl::Condition(
+          +[](bool* held) { return !*held; }, &held_));
+      waiting_ = false;
+      commit_sizes_.push_back(writes.size());
+    }
+    if (fail_commits_) return absl::UnavailableError("injected commit failure");
+    return real_->Commit(writes);
+  }
+  absl::StatusOr<HistoryPage> ListHistory(const HistoryQuery& query) override {
+    if (fail_reads_) return absl::UnavailableError("injected read failure");
+    return real_->ListHistory(query);
+  }
+  absl::StatusOr<std::vector<v1::LedgerEntry>> ReadLog(const v1::Subject& subject) override {
+    if (fail_reads_) return absl::UnavailableError("injected read failure");
+    return real_->ReadLog(subject);
+  }
+  uint64_t LastSequence() const override { return real_->LastSequence(); }
+
+ private:
+  LedgerStore* const real_;
+  std::atomic<bool> fail_reads_{false};
+  std::atomic<bool> fail_commits_{false};
+  mutable absl::Mutex mu_;
+  bool held_ ABSL_GUARDED_BY(mu_) = false;
+  bool waiting_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<size_t> commit_sizes_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace enforcer
+
+#endif  // ENFORCERD_STORAGE_FAULT_INJECTING_LEDGER_STORE_H_
