@@ -1,0 +1,245 @@
+// The pipeline with real parts: RocksDB in TEST_TMPDIR, the embedded default pack, the real
+// writer thread; only time (FakeClock) and storage faults are injected.
+#include "engine/enforcer.h"
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "absl/synchronization/notification.h"
+#include "engine/policy_loader.h"
+#include "proto/timestamp.h"
+#include "rules/policy_parser.h"
+#include "storage/fault_injecting_ledger_store.h"
+#include "storage/rocksdb_ledger_store.h"
+
+namespace enforcer {
+namespace {
+
+const absl::Time kStart = absl::FromUnixSeconds(1790000000);
+
+class EnforcerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/" +
+                            ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    auto store = OpenRocksDbLedgerStore(dir, Durability::kFsync);
+    ASSERT_TRUE(store.ok()) << store.status();
+    real_ = std::move(*store);
+    faults_ = std::make_unique<FaultInjectingLedgerStore>(real_.get());
+    writer_ = std::make_unique<LedgerWriter>(faults_.get());
+    auto policy = LoadPolicy("");
+    ASSERT_TRUE(policy.ok()) << policy.status();
+    enforcer_ = std::make_unique<Enforcer>(faults_.get(), writer_.get(), &clock_, *policy);
+  }
+
+  absl::StatusOr<v1::ReportViolationResponse> Report(const v1::ReportViolationRequest& r) {
+    absl::StatusOr<v1::ReportViolationResponse> result = absl::UnknownError("no callback");
+    absl::Notification done;
+    enforcer_->ReportViolation(r, [&](absl::StatusOr<v1::ReportViolationResponse> got) {
+      result = std::move(got);
+      done.Notify();
+    });
+    done.WaitForNotification();
+    return result;
+  }
+
+  static v1::ReportViolationRequest SellerReport(const std::string& id, const std::string& category) {
+    v1::ReportViolationRequest r;
+    r.set_report_id(id);
+    r.set_seller_id("seller-1");
+    r.set_category(category);
+    r.set_source(v1::SOURCE_LISTING);
+    r.set_object_id("listing-" + id);
+    return r;
+  }
+
+  v1::GetStandingResponse Standing(v1::SubjectKind kind, const std::string& id) {
+    v1::GetStandingRequest req;
+    req.mutable_subject()->set_kind(kind);
+    req.mutable_subject()->set_id(id);
+    auto s = enforcer_->GetStanding(req);
+    EXPECT_TRUE(s.ok()) << s.status();
+    return s.ok() ? *s : v1::GetStandingResponse();
+  }
+
+  FakeClock clock_{kStart};
+  std::unique_ptr<LedgerStore> real_;
+  std::unique_ptr<FaultInjectingLedgerStore> faults_;
+  std::unique_ptr<LedgerWriter> writer_;
+  std::unique_ptr<Enforcer> enforcer_;
+};
+
+TEST_F(EnforcerTest, RecordsTheViolationTheDecisionAndItsActions) {
+  auto r = Report(SellerReport("r1", "prohibited_product"));  // medium by default: 12 points
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_FALSE(r->duplicate());
+  const v1::Violation& v = r->violation();
+  EXPECT_EQ(v.violation_id(), "v1");
+  EXPECT_EQ(FromProtoTime(v.recorded_at()), kStart);
+  EXPECT_EQ(FromProtoTime(v.report().occurred_at()), kStart);  // defaulted to receipt time
+  EXPECT_EQ(v.report().severity(), v1::SEVERITY_MEDIUM);       // resolved from the default
+  EXPECT_EQ(v.policy_version(), enforcer_->policy()->version());
+  ASSERT_EQ(r->decisions_size(), 1);
+  const v1::Decision& d = r->decisions(0);
+  EXPECT_EQ(d.subject().kind(), v1::SELLER);
+  EXPECT_EQ(d.points_added(), 12);
+  EXPECT_EQ(d.active_points_before(), 0);
+  EXPECT_EQ(d.active_points(), 12);
+  EXPECT_EQ(d.standing_before(), v1::GOOD_STANDING);
+  EXPECT_EQ(d.standing_after(), v1::RESTRICTED);
+  ASSERT_EQ(d.rules_fired_size(), 3);
+  EXPECT_EQ(d.rules_fired(0).rule_id(), "prohibited_product");
+  EXPECT_EQ(d.rules_fired(1).rule_id(), "seller-caution-6");
+  EXPECT_EQ(d.rules_fired(2).rule_id(), "seller-campaign-ban-12");
+  ASSERT_EQ(d.actions_size(), 3);
+  EXPECT_EQ(d.actions(0).type(), v1::ACTION_TAKE_DOWN);
+  EXPECT_EQ(d.actions(0).object_id(), "listing-r1");
+  EXPECT_EQ(d.actions(2).feature(), "campaigns");
+  EXPECT_EQ(FromProtoTime(d.actions(2).expires_at()), kStart + absl::Hours(24 * 14));
+
+  // The ledger holds violation, decision and three actions, newest first.
+  v1::ListHistoryRequest h;
+  *h.mutable_subject() = d.subject();
+  auto history = enforcer_->ListHistory(h);
+  ASSERT_TRUE(history.ok()) << history.status();
+  ASSERT_EQ(history->entries_size(), 5);
+  EXPECT_TRUE(history->entries(4).has_violation());
+  EXPECT_TRUE(history->entries(3).has_decision());
+  EXPECT_TRUE(history->entries(0).has_action());
+  EXPECT_EQ(history->entries(3).decision().SerializeAsString(), d.SerializeAsString());
+  EXPECT_TRUE(history->next_page_token().empty());
+}
+
+TEST_F(EnforcerTest, SameReportTwiceCountsOnce) {
+  auto first = Report(SellerReport("dup", "misleading_listing"));
+  ASSERT_TRUE(first.ok());
+  clock_.Advance(absl::Hours(5));
+  auto second = Report(SellerReport("dup", "misleading_listing"));
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(second->duplicate());
+  second->set_duplicate(false);
+  EXPECT_EQ(second->SerializeAsString(), first->SerializeAsString());
+  v1::GetStandingResponse s = Standing(v1::SELLER, "seller-1");
+  EXPECT_EQ(s.lifetime_violations(), 1);
+  EXPECT_EQ(s.active_points(), 1);
+}
+
+TEST_F(EnforcerTest, ReusedReportIdWithDifferentContentIsRejected) {
+  ASSERT_TRUE(Report(SellerReport("same-id", "misleading_listing")).ok());
+  auto other = Report(SellerReport("same-id", "customer_abuse"));
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(other.status().message(),
+            "report_id: 'same-id' was already used for a different report (recorded as v1); use a "
+            "new report_id");
+}
+
+TEST_F(EnforcerTest, ABothLedgersCategoryDecidesForSellerThenCreatorAndTakesDownOnce) {
+  v1::ReportViolationRequest r = SellerReport("cf", "counterfeit_confirmed");
+  r.set_creator_id("creator-1");
+  r.set_rights_holder_id("brand-a");
+  auto got = Report(r);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->decisions_size(), 2);
+  EXPECT_EQ(got->decisions(0).subject().kind(), v1::SELLER);
+  EXPECT_EQ(got->decisions(1).subject().kind(), v1::CREATOR);
+  EXPECT_EQ(got->decisions(0).actions(0).type(), v1::ACTION_TAKE_DOWN);
+  for (const v1::Action& a : got->decisions(1).actions()) EXPECT_NE(a.type(), v1::ACTION_TAKE_DOWN);
+  EXPECT_EQ(got->decisions(1).active_points(), 24);
+  EXPECT_EQ(got->decisions(1).standing_after(), v1::RESTRICTED);  // creator 24: no product links
+  EXPECT_EQ(Standing(v1::CREATOR, "creator-1").active_points(), 24);
+  EXPECT_EQ(Standing(v1::SELLER, "seller-1").standing(), v1::RESTRICTED);
+}
+
+TEST_F(EnforcerTest, PointsAndActionsExpireWithTime) {
+  ASSERT_TRUE(Report(SellerReport("a", "prohibited_product")).ok());
+  EXPECT_EQ(Standing(v1::SELLER, "seller-1").standing(), v1::RESTRICTED);
+  clock_.Advance(absl::Hours(24 * 15));  // the 14-day campaign ban is over; the warning is not
+  v1::GetStandingResponse s = Standing(v1::SELLER, "seller-1");
+  EXPECT_EQ(s.standing(), v1::WARNED);
+  EXPECT_EQ(s.active_points(), 12);
+  ASSERT_EQ(s.category_counts_size(), 1);
+  EXPECT_EQ(s.category_counts(0).window_days(), 90);
+  clock_.Advance(absl::Hours(24 * 90));
+  s = Standing(v1::SELLER, "seller-1");
+  EXPECT_EQ(s.standing(), v1::GOOD_STANDING);
+  EXPECT_EQ(s.active_points(), 0);
+  EXPECT_EQ(s.lifetime_violations(), 1);
+}
+
+TEST_F(EnforcerTest, ZeroToleranceRevokesOnOneReport) {
+  v1::ReportViolationRequest r = SellerReport("zt", "illegal_dangerous_goods");
+  auto got = Report(r);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->decisions(0).standing_after(), v1::REVOKED);
+  EXPECT_EQ(got->decisions(0).points_added(), 0);
+  clock_.Advance(absl::Hours(24 * 3650));
+  EXPECT_EQ(Standing(v1::SELLER, "seller-1").standing(), v1::REVOKED);
+}
+
+TEST_F(EnforcerTest, InvalidReportsAreAnsweredAtOnceAndWriteNothing) {
+  v1::ReportViolationRequest r = SellerReport("bad", "nope");
+  bool answered = false;
+  enforcer_->ReportViolation(r, [&](absl::StatusOr<v1::ReportViolationResponse> got) {
+    EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument);
+    answered = true;
+  });
+  EXPECT_TRUE(answered);
+  EXPECT_EQ(real_->LastSequence(), 0u);
+}
+
+TEST_F(EnforcerTest, StorageFailuresAreUnavailableAndLeaveNothingHalfWritten) {
+  faults_->FailCommits(true);
+  auto got = Report(SellerReport("x", "prohibited_product"));
+  EXPECT_EQ(got.status().code(), absl::StatusCode::kUnavailable);
+  faults_->FailCommits(false);
+  faults_->FailReads(true);
+  got = Report(SellerReport("y", "prohibited_product"));
+  EXPECT_EQ(got.status().code(), absl::StatusCode::kUnavailable);
+  v1::GetStandingRequest req;
+  req.mutable_subject()->set_kind(v1::SELLER);
+  req.mutable_subject()->set_id("seller-1");
+  EXPECT_EQ(enforcer_->GetStanding(req).status().code(), absl::StatusCode::kUnavailable);
+  faults_->FailReads(false);
+  EXPECT_EQ(Standing(v1::SELLER, "seller-1").lifetime_violations(), 0);
+  EXPECT_EQ(real_->LastSequence(), 0u);
+  // The retry of the failed report now succeeds and is the first violation.
+  got = Report(SellerReport("x", "prohibited_product"));
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->violation().violation_id(), "v1");
+}
+
+TEST_F(EnforcerTest, DecisionsRecordThePolicyInForce) {
+  ASSERT_TRUE(Report(SellerReport("p1", "misleading_listing")).ok());
+  auto next = CompilePolicy("policy: stricter\ncategories:\n  misleading_listing: {points: 50}\n"
+                            "milestones:\n  seller:\n    - {id: out, at: 48, actions: [deactivate_store]}\n",
+                            "stricter.yaml");
+  ASSERT_TRUE(next.ok()) << next.status();
+  enforcer_->SetPolicy(*next);
+  auto got = Report(SellerReport("p2", "misleading_listing"));
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->decisions(0).policy_version(), (*next)->version());
+  EXPECT_EQ(got->decisions(0).points_added(), 50);
+  EXPECT_EQ(got->decisions(0).active_points(), 51);
+  EXPECT_EQ(got->decisions(0).standing_after(), v1::DEACTIVATED);
+}
+
+TEST_F(EnforcerTest, HistoryRequestsAreValidated) {
+  v1::ListHistoryRequest h;
+  h.mutable_subject()->set_kind(v1::SELLER);
+  h.mutable_subject()->set_id("seller-1");
+  h.set_page_size(1001);
+  EXPECT_EQ(enforcer_->ListHistory(h).status().message(), "page_size: 1001 is outside 0..1000");
+  h.set_page_size(10);
+  *h.mutable_start_time() = ToProtoTime(kStart);
+  *h.mutable_end_time() = ToProtoTime(kStart - absl::Hours(1));
+  EXPECT_EQ(enforcer_->ListHistory(h).status().message(), "start_time: is after end_time");
+  h.clear_start_time();
+  h.set_page_token("!!");
+  EXPECT_EQ(enforcer_->ListHistory(h).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace enforcer
