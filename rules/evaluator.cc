@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "proto/timestamp.h"
@@ -92,7 +93,10 @@ std::string CountFilterText(const CountRule& rule, const ViolationFacts& v) {
   absl::StrAppend(&text, "violations");
   if (!rule.sources.empty()) {
     std::vector<std::string> names;
-    for (v1::Source s : rule.sources) names.push_back(v1::Source_Name(s));
+    for (v1::Source s : rule.sources) {
+      // As the policy spells it: SOURCE_LIVESTREAM -> livestream.
+      names.push_back(absl::AsciiStrToLower(absl::string_view(v1::Source_Name(s)).substr(7)));
+    }
     absl::StrAppend(&text, " from ", absl::StrJoin(names, " or "));
   }
   if (rule.same_rights_holder) absl::StrAppend(&text, " by rights holder '", v.rights_holder_id, "'");
@@ -125,6 +129,9 @@ class DecisionBuilder {
     firing->set_rule_id(rule_id);
     firing->set_reason(reason);
     for (const ActionSpec& spec : actions) {
+      // An action already in force for at least as long is not issued again: a revoked seller
+      // is not revoked twice, and state stays bounded however often rules fire.
+      if (AlreadyInForce(spec)) continue;
       v1::Action* a = NewAction(spec.type, rule_id, absl::StrCat(ActionPhrase(spec), ": ", reason));
       a->set_feature(spec.feature);
       if (spec.duration) *a->mutable_expires_at() = ToProtoTime(now_ + *spec.duration);
@@ -140,6 +147,15 @@ class DecisionBuilder {
   }
 
  private:
+  bool AlreadyInForce(const ActionSpec& spec) const {
+    for (const v1::Action& a : state_->actions()) {
+      if (a.type() != spec.type || a.feature() != spec.feature || !IsActive(a, now_)) continue;
+      if (!a.has_expires_at()) return true;
+      if (spec.duration && FromProtoTime(a.expires_at()) >= now_ + *spec.duration) return true;
+    }
+    return false;
+  }
+
   v1::Action* NewAction(v1::ActionType type, const std::string& rule_id, std::string reason) {
     v1::Action* a = decision_->add_actions();
     a->set_action_id(absl::StrCat(v_.violation_id, "/", v1::SubjectKind_Name(decision_->subject().kind()),
@@ -198,7 +214,8 @@ Evaluation EvaluateViolation(const Policy& policy, const v1::SubjectState& state
   d.set_active_points_before(active_before);
   d.set_standing_before(DeriveStanding(before.actions(), now));
 
-  // Points count from the day the violation occurred, so a late report adds fewer (or no) points.
+  // Windows run from the day the violation occurred: a late report expires sooner, and one
+  // already past its window adds no points.
   const int64_t day = UnixDay(v.occurred_at);
   const int64_t expire_day = day + policy.WindowDays(category, v.region);
   const int points = expire_day > today ? policy.Points(category, v.severity, v.region) : 0;

@@ -277,6 +277,23 @@ TEST_F(EvaluatorTest, ZeroToleranceActsOnASingleEventWithoutPoints) {
   EXPECT_EQ(SummarizeStanding(creator_, kStart + absl::Hours(24 * 3000)).standing, v1::REVOKED);
 }
 
+TEST_F(EvaluatorTest, AnActionAlreadyInForceIsNotIssuedAgain) {
+  Report(&creator_, {"illegal"}, kStart);
+  v1::Decision d = Report(&creator_, {"illegal"}, kStart + absl::Hours(1));
+  EXPECT_EQ(Fired(d), (Ids{"zt-illegal"}));  // the rule still fires and is recorded...
+  EXPECT_EQ(d.actions_size(), 0);             // ...but the subject is already revoked
+  EXPECT_EQ(creator_.actions_size(), 1);
+  // A timed action is issued again once the earlier one has run out.
+  Report(&seller_, {"graded", {}, "", "", v1::SOURCE_LISTING, v1::SEVERITY_HIGH}, kStart);  // s-6
+  v1::SubjectState later = seller_;
+  EXPECT_EQ(Report(&later, {"graded"}, kStart + absl::Hours(24 * 95)).actions_size(), 0);  // 3 pts
+  v1::Decision again = Report(&later, {"graded", {}, "", "", v1::SOURCE_LISTING, v1::SEVERITY_HIGH},
+                              kStart + absl::Hours(24 * 95));
+  EXPECT_EQ(Fired(again), (Ids{"s-6"}));
+  ASSERT_EQ(again.actions_size(), 1);
+  EXPECT_EQ(again.actions(0).type(), v1::ACTION_WARNING);
+}
+
 TEST_F(EvaluatorTest, CreatorLadderIsSeparate) {
   v1::Decision d = Report(&creator_, {"creator_only"}, kStart);
   EXPECT_EQ(Fired(d), Ids{});  // seller milestones don't apply

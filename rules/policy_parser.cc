@@ -11,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/escaping.h"
@@ -64,6 +65,17 @@ std::string Suggestion(absl::string_view word, const std::vector<std::string>& c
     }
   }
   return best.empty() ? "" : absl::StrCat(" (did you mean '", best, "'?)");
+}
+
+// Plain decimal digits with an optional leading '-': no '+', spaces or other forms that
+// absl::SimpleAtoi would accept.
+bool ParseWholeNumber(absl::string_view s, int* out) {
+  absl::string_view digits = absl::StripPrefix(s, "-");
+  if (digits.empty() || digits.size() > 9) return false;
+  for (char c : digits) {
+    if (!absl::ascii_isdigit(c)) return false;
+  }
+  return absl::SimpleAtoi(s, out);
 }
 
 bool IsIdentifier(absl::string_view s, bool allow_dash_dot) {
@@ -209,7 +221,7 @@ class Parser {
 
   bool ReadInt(const YAML::Node& node, absl::string_view what, int min, int max, int* out) {
     int value = 0;
-    if (!node.IsScalar() || !absl::SimpleAtoi(node.Scalar(), &value) || value < min ||
+    if (!node.IsScalar() || !ParseWholeNumber(node.Scalar(), &value) || value < min ||
         value > max) {
       Error(node, absl::StrCat(what, " must be a whole number from ", min, " to ", max, ", found '",
                                node.IsScalar() ? node.Scalar() : KindName(node), "'"));
@@ -233,7 +245,7 @@ class Parser {
   bool ReadDays(const YAML::Node& node, absl::string_view what, int* out) {
     int days = 0;
     if (node.IsScalar() && absl::EndsWith(node.Scalar(), "d") &&
-        absl::SimpleAtoi(absl::string_view(node.Scalar()).substr(0, node.Scalar().size() - 1),
+        ParseWholeNumber(absl::string_view(node.Scalar()).substr(0, node.Scalar().size() - 1),
                          &days) &&
         days >= 1 && days <= kMaxWindowDays) {
       *out = days;
@@ -250,7 +262,7 @@ class Parser {
     if (node.IsScalar() && node.Scalar().size() >= 2) {
       absl::string_view s = node.Scalar();
       char unit = s.back();
-      if ((unit == 'd' || unit == 'h') && absl::SimpleAtoi(s.substr(0, s.size() - 1), &n) &&
+      if ((unit == 'd' || unit == 'h') && ParseWholeNumber(s.substr(0, s.size() - 1), &n) &&
           n >= 1 && n <= (unit == 'd' ? kMaxWindowDays : kMaxWindowDays * 24)) {
         *out = unit == 'd' ? absl::Hours(24) * n : absl::Hours(n);
         return true;
@@ -418,7 +430,7 @@ class Parser {
                              "take_down", "zero_tolerance"});
       if (!fields) continue;
       Fields& f = *fields;
-      if (f.count("description")) ReadString(f["description"].value, "description", &cat.description);
+      if (f.count("description")) ReadString(f["description"].value, absl::StrCat(what, ".description"), &cat.description);
       if (f.count("points")) ParsePoints(f["points"].value, what, &cat);
       if (f.count("default_severity")) {
         std::string s;
@@ -477,7 +489,7 @@ class Parser {
     if (f.count("id") && ReadId(f["id"].value, absl::StrCat(zt, ".id"), true, &cat->zero_tolerance_rule_id)) {
       NoteRuleId(cat->zero_tolerance_rule_id, f["id"].value);
     }
-    if (f.count("message")) ReadString(f["message"].value, "message", &cat->zero_tolerance_message);
+    if (f.count("message")) ReadString(f["message"].value, absl::StrCat(zt, ".message"), &cat->zero_tolerance_message);
     if (f.count("actions")) ReadActions(f["actions"].value, absl::StrCat(zt, ".actions"), &cat->zero_tolerance_actions);
   }
 
@@ -508,7 +520,7 @@ class Parser {
                                            "); put both rules' actions in one milestone"));
                       }
                     }
-                    if (f->count("message")) ReadString((*f)["message"].value, "message", &rule.message);
+                    if (f->count("message")) ReadString((*f)["message"].value, absl::StrCat(what, ".message"), &rule.message);
                     if (f->count("actions")) ReadActions((*f)["actions"].value, absl::StrCat(what, ".actions"), &rule.actions);
                     c_.milestones.push_back(std::move(rule));
                   });
@@ -561,7 +573,7 @@ class Parser {
     }
     if (f.count("at_least")) ReadInt(f["at_least"].value, absl::StrCat(what, ".at_least"), 1, 100000, &rule.at_least);
     if (f.count("within")) ReadDays(f["within"].value, absl::StrCat(what, ".within"), &rule.within_days);
-    if (f.count("message")) ReadString(f["message"].value, "message", &rule.message);
+    if (f.count("message")) ReadString(f["message"].value, absl::StrCat(what, ".message"), &rule.message);
     if (f.count("actions")) ReadActions(f["actions"].value, absl::StrCat(what, ".actions"), &rule.actions);
     c_.count_rules.push_back(std::move(rule));
   }
