@@ -19,7 +19,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   std::unique_ptr<Daemon> d(new Daemon(config));
   ASSIGN_OR_RETURN(std::shared_ptr<const Policy> policy, LoadPolicy(config.policy_path));
   ASSIGN_OR_RETURN(d->store_, OpenRocksDbLedgerStore(config.data_dir, config.durability));
-  d->writer_ = std::make_unique<LedgerWriter>(d->store_.get());
+  d->writer_ = std::make_unique<LedgerWriter>(d->store_.get(), config.writer);
   d->enforcer_ =
       std::make_unique<Enforcer>(d->store_.get(), d->writer_.get(), &d->clock_, std::move(policy));
   d->service_ = std::make_unique<EnforcerService>(d->enforcer_.get());

@@ -25,6 +25,7 @@ struct DaemonConfig {
   // Empty: the embedded default pack.
   std::string policy_path;
   Durability durability = Durability::kFsync;
+  LedgerWriter::Options writer;
 };
 
 class Daemon {

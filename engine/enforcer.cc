@@ -128,7 +128,7 @@ absl::StatusOr<LedgerWrite> Enforcer::Apply(const Policy& policy,
     facts.object_id = recorded.object_id();
     facts.occurred_at = FromProtoTime(recorded.occurred_at());
     facts.emit_object_actions = i == 0;
-    Evaluation evaluation = EvaluateViolation(policy, state, facts, now);
+    Evaluation evaluation = EvaluateViolation(policy, std::move(state), facts, now);
 
     write.entries.push_back(std::move(violation_entry));
     v1::LedgerEntry decision_entry = NewEntry(view, subjects[i], now);

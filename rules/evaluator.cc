@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -195,28 +197,51 @@ v1::Standing DeriveStanding(const google::protobuf::RepeatedPtrField<v1::Action>
   return worst;
 }
 
-Evaluation EvaluateViolation(const Policy& policy, const v1::SubjectState& state,
+Evaluation EvaluateViolation(const Policy& policy, v1::SubjectState state,
                              const ViolationFacts& v, absl::Time now) {
   Evaluation out;
-  out.state = state;
+  out.state = std::move(state);
   Prune(policy, now, &out.state);
-  const v1::SubjectState before = out.state;
   const int64_t today = UnixDay(now);
-  const LedgerKind ledger = LedgerOf(state.subject().kind());
+  const LedgerKind ledger = LedgerOf(out.state.subject().kind());
   const CategoryPolicy& category = *policy.FindCategory(v.category);
+  const int64_t day = UnixDay(v.occurred_at);
 
   v1::Decision& d = out.decision;
   d.set_violation_id(v.violation_id);
-  *d.mutable_subject() = state.subject();
+  *d.mutable_subject() = out.state.subject();
   d.set_policy_version(policy.version());
   *d.mutable_decided_at() = ToProtoTime(now);
-  const int active_before = ActivePoints(before, today);
+  const int active_before = ActivePoints(out.state, today);
   d.set_active_points_before(active_before);
-  d.set_standing_before(DeriveStanding(before.actions(), now));
+  d.set_standing_before(DeriveStanding(out.state.actions(), now));
+
+  // Count rules this violation can advance, with their counts before it (read before the
+  // violation is folded in, so the state need not be copied).
+  struct Counting {
+    const CountRule* rule;
+    int within_days;
+    int count_before;
+  };
+  std::vector<Counting> counting;
+  v1::WindowBucket self;
+  self.set_category(v.category);
+  self.set_source(v.source);
+  self.set_rights_holder_id(v.rights_holder_id);
+  for (const CountRule& rule : policy.count_rules()) {
+    if (!rule.AppliesTo(ledger)) continue;
+    const int within = policy.CountWindowDays(rule, v.region);
+    const int64_t first_day = today - within + 1;
+    if (day < first_day || !Matches(rule, v, self)) continue;
+    int count_before = 0;
+    for (const v1::WindowBucket& b : out.state.buckets()) {
+      if (b.day() >= first_day && Matches(rule, v, b)) count_before += b.count();
+    }
+    counting.push_back({&rule, within, count_before});
+  }
 
   // Windows run from the day the violation occurred: a late report expires sooner, and one
   // already past its window adds no points.
-  const int64_t day = UnixDay(v.occurred_at);
   const int64_t expire_day = day + policy.WindowDays(category, v.region);
   const int points = expire_day > today ? policy.Points(category, v.severity, v.region) : 0;
   AddToBucket(v, day, expire_day, points, &out.state);
@@ -246,25 +271,13 @@ Evaluation EvaluateViolation(const Policy& policy, const v1::SubjectState& state
                    rule.actions);
     }
   }
-  for (const CountRule& rule : policy.count_rules()) {
-    if (!rule.AppliesTo(ledger)) continue;
-    const int within = policy.CountWindowDays(rule, v.region);
-    const int64_t first_day = today - within + 1;
-    v1::WindowBucket self;
-    self.set_category(v.category);
-    self.set_source(v.source);
-    self.set_rights_holder_id(v.rights_holder_id);
-    if (day < first_day || !Matches(rule, v, self)) continue;
-    int count_before = 0;
-    for (const v1::WindowBucket& b : before.buckets()) {
-      if (b.day() >= first_day && Matches(rule, v, b)) count_before += b.count();
-    }
-    const int threshold = policy.CountThreshold(rule, v.region);
-    if (count_before < threshold && threshold <= count_before + 1) {
-      builder.Fire(rule.id, rule.message,
-                   absl::StrCat(count_before + 1, " ", CountFilterText(rule, v), " within ", within,
-                                " days reached the limit of ", threshold),
-                   rule.actions);
+  for (const Counting& c : counting) {
+    const int threshold = policy.CountThreshold(*c.rule, v.region);
+    if (c.count_before < threshold && threshold <= c.count_before + 1) {
+      builder.Fire(c.rule->id, c.rule->message,
+                   absl::StrCat(c.count_before + 1, " ", CountFilterText(*c.rule, v), " within ",
+                                c.within_days, " days reached the limit of ", threshold),
+                   c.rule->actions);
     }
   }
   d.set_standing_after(DeriveStanding(out.state.actions(), now));

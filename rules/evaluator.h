@@ -33,11 +33,12 @@ struct Evaluation {
   v1::SubjectState state;  // the subject's state with this violation folded in
 };
 
-// Folds `violation` into `state` and decides. `state.subject()` names the subject; the category
+// Folds `violation` into `state` (taken by value: move it in) and decides. `state.subject()`
+// names the subject; the category
 // must exist in `policy` and count against the subject's ledger (the caller validated both).
 // Rules fire on crossing: a milestone when active points go from below its threshold to at or
 // above it, a count rule when the matching count reaches at_least; zero tolerance on every event.
-Evaluation EvaluateViolation(const Policy& policy, const v1::SubjectState& state,
+Evaluation EvaluateViolation(const Policy& policy, v1::SubjectState state,
                              const ViolationFacts& violation, absl::Time now);
 
 struct StandingSummary {
