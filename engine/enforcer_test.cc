@@ -11,6 +11,7 @@
 #include "absl/synchronization/notification.h"
 #include "engine/policy_loader.h"
 #include "proto/timestamp.h"
+#include "rules/evaluator.h"
 #include "rules/policy_parser.h"
 #include "storage/fault_injecting_ledger_store.h"
 #include "storage/rocksdb_ledger_store.h"
@@ -224,6 +225,40 @@ TEST_F(EnforcerTest, DecisionsRecordThePolicyInForce) {
   EXPECT_EQ(got->decisions(0).points_added(), 50);
   EXPECT_EQ(got->decisions(0).active_points(), 51);
   EXPECT_EQ(got->decisions(0).standing_after(), v1::DEACTIVATED);
+}
+
+TEST_F(EnforcerTest, DerivedStateIsExactlyTheFoldOfTheLedger) {
+  // A mixed history over two years: points expiring, actions ending, regions, severities,
+  // a late report, duplicates, both ledgers.
+  const char* categories[] = {"misleading_listing", "ip_complaint_valid", "customer_abuse",
+                              "counterfeit_confirmed", "fulfilment_rate_breach"};
+  const char* regions[] = {"", "US", "TW", "PH"};
+  for (int i = 0; i < 60; ++i) {
+    v1::ReportViolationRequest r = SellerReport("mix-" + std::to_string(i), categories[i % 5]);
+    r.set_region(regions[i % 4]);
+    r.set_rights_holder_id(i % 3 == 0 ? "brand-a" : "brand-b");
+    if (i % 4 == 1) r.set_creator_id("creator-9");
+    if (i % 7 == 0) r.set_severity(v1::SEVERITY_HIGH);
+    if (i % 11 == 0) *r.mutable_occurred_at() = ToProtoTime(clock_.Now() - absl::Hours(24 * 200));
+    ASSERT_TRUE(Report(r).ok()) << i;
+    ASSERT_TRUE(Report(r).ok()) << i;  // a duplicate changes nothing
+    clock_.Advance(absl::Hours(24 * 13));
+  }
+  for (const auto& [kind, id] : {std::make_pair(v1::SELLER, "seller-1"),
+                                 std::make_pair(v1::CREATOR, "creator-9")}) {
+    v1::Subject subject;
+    subject.set_kind(kind);
+    subject.set_id(id);
+    auto log = real_->ReadLog(subject);
+    auto stored = real_->GetSubjectState(subject);
+    ASSERT_TRUE(log.ok() && stored.ok() && stored->has_value());
+    // The stored state was last pruned at the subject's last report; rebuild as of then.
+    absl::Time last = absl::InfinitePast();
+    for (const v1::LedgerEntry& e : *log) last = std::max(last, FromProtoTime(e.recorded_at()));
+    v1::SubjectState rebuilt = RebuildSubjectState(*enforcer_->policy(), subject, *log, last);
+    EXPECT_GT(rebuilt.buckets_size(), 3) << id;
+    EXPECT_EQ(rebuilt.DebugString(), (*stored)->DebugString()) << id;
+  }
 }
 
 TEST_F(EnforcerTest, HistoryRequestsAreValidated) {

@@ -242,13 +242,15 @@ Evaluation EvaluateViolation(const Policy& policy, v1::SubjectState state,
 
   // Windows run from the day the violation occurred: a late report expires sooner, and one
   // already past its window adds no points.
-  const int64_t expire_day = day + policy.WindowDays(category, v.region);
+  const int window_days = policy.WindowDays(category, v.region);
+  const int64_t expire_day = day + window_days;
   const int points = expire_day > today ? policy.Points(category, v.severity, v.region) : 0;
   AddToBucket(v, day, expire_day, points, &out.state);
   out.state.set_lifetime_violations(out.state.lifetime_violations() + 1);
   const int active_after = active_before + points;
   d.set_points_added(points);
   d.set_active_points(active_after);
+  d.set_window_days(window_days);
 
   DecisionBuilder builder(v, now, &d, &out.state);
   if (v.emit_object_actions && category.take_down && !v.object_id.empty()) {
@@ -282,6 +284,34 @@ Evaluation EvaluateViolation(const Policy& policy, v1::SubjectState state,
   }
   d.set_standing_after(DeriveStanding(out.state.actions(), now));
   return out;
+}
+
+v1::SubjectState RebuildSubjectState(const Policy& policy, const v1::Subject& subject,
+                                     const std::vector<v1::LedgerEntry>& log, absl::Time now) {
+  v1::SubjectState state;
+  *state.mutable_subject() = subject;
+  // A violation's bucket needs its decision (points and window), which follows it in the log.
+  std::map<std::string, const v1::Violation*> violations;
+  for (const v1::LedgerEntry& e : log) {
+    if (e.has_violation()) {
+      violations[e.violation().violation_id()] = &e.violation();
+      state.set_lifetime_violations(state.lifetime_violations() + 1);
+    } else if (e.has_decision()) {
+      auto it = violations.find(e.decision().violation_id());
+      if (it == violations.end()) continue;
+      const v1::ReportViolationRequest& r = it->second->report();
+      ViolationFacts v;
+      v.category = r.category();
+      v.source = r.source();
+      v.rights_holder_id = r.rights_holder_id();
+      const int64_t day = UnixDay(FromProtoTime(r.occurred_at()));
+      AddToBucket(v, day, day + e.decision().window_days(), e.decision().points_added(), &state);
+    } else if (e.has_action() && e.action().type() != v1::ACTION_TAKE_DOWN) {
+      *state.add_actions() = e.action();
+    }
+  }
+  Prune(policy, now, &state);
+  return state;
 }
 
 StandingSummary SummarizeStanding(const v1::SubjectState& state, absl::Time now) {

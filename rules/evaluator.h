@@ -41,6 +41,12 @@ struct Evaluation {
 Evaluation EvaluateViolation(const Policy& policy, v1::SubjectState state,
                              const ViolationFacts& violation, absl::Time now);
 
+// A subject's state rebuilt from its ledger alone (entries oldest first, as LedgerStore::ReadLog
+// returns them): what the ledger says, folded. Equal to the state kept alongside the ledger, which
+// is only a cache of this fold.
+v1::SubjectState RebuildSubjectState(const Policy& policy, const v1::Subject& subject,
+                                     const std::vector<v1::LedgerEntry>& log, absl::Time now);
+
 struct StandingSummary {
   v1::Standing standing = v1::GOOD_STANDING;
   int active_points = 0;
