@@ -50,7 +50,7 @@ void Enforcer::SetPolicy(std::shared_ptr<const Policy> policy) {
 void Enforcer::ReportViolation(const v1::ReportViolationRequest& request, ReportCallback done) {
   const absl::Time received_at = clock_->Now();
   std::shared_ptr<const Policy> policy = this->policy();
-  absl::Status valid = ValidateReport(request, *policy, received_at);
+  absl::Status valid = ValidateReportFields(request, received_at);
   if (!valid.ok()) {
     done(valid);
     return;
@@ -88,6 +88,7 @@ absl::StatusOr<LedgerWrite> Enforcer::Apply(const Policy& policy,
     response->set_duplicate(true);
     return LedgerWrite{};
   }
+  RETURN_IF_ERROR(CheckReportAgainstPolicy(sent, policy));
 
   const absl::Time now = clock_->Now();
   const CategoryPolicy& category = *policy.FindCategory(sent.category());
@@ -180,8 +181,14 @@ absl::StatusOr<v1::ListHistoryResponse> Enforcer::ListHistory(
   }
   HistoryQuery query;
   query.subject = request.subject();
-  if (request.has_start_time()) query.start = FromProtoTime(request.start_time());
-  if (request.has_end_time()) query.end = FromProtoTime(request.end_time());
+  if (request.has_start_time()) {
+    RETURN_IF_ERROR(ValidateTimestamp("start_time", request.start_time()));
+    query.start = FromProtoTime(request.start_time());
+  }
+  if (request.has_end_time()) {
+    RETURN_IF_ERROR(ValidateTimestamp("end_time", request.end_time()));
+    query.end = FromProtoTime(request.end_time());
+  }
   if (query.start > query.end) {
     return absl::InvalidArgumentError("start_time: is after end_time");
   }

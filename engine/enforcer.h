@@ -1,6 +1,7 @@
 // Enforcer: the decision pipeline behind the gRPC API.
 //
-//   validate (caller's thread) → queue → dedupe → evaluate → commit (writer thread) → respond
+//   validate fields (caller's thread) → queue →
+//   dedupe → check against the policy → evaluate → commit (writer thread) → respond
 //
 // Reads (standing, history) go straight to the store from the caller's thread. The policy in force
 // is an immutable snapshot that can be swapped at any time; a report is decided by the snapshot
@@ -32,7 +33,9 @@ class Enforcer {
   // Validates, then queues the report; `done` runs exactly once: with the response after the
   // commit is durable, or with an error (INVALID_ARGUMENT, ALREADY_EXISTS for a report_id reused
   // with different content, RESOURCE_EXHAUSTED when the queue is full, UNAVAILABLE when storage
-  // fails). Invalid reports are answered before this returns, on the caller's thread.
+  // fails). Malformed reports are answered before this returns, on the caller's thread; the
+  // checks against the policy run after deduplication, so a resent report gets its original
+  // outcome even if the policy has changed since.
   void ReportViolation(const v1::ReportViolationRequest& request, ReportCallback done);
 
   absl::StatusOr<v1::GetStandingResponse> GetStanding(const v1::GetStandingRequest& request);

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/match.h"
 #include "absl/synchronization/notification.h"
 #include "engine/policy_loader.h"
 #include "proto/timestamp.h"
@@ -180,15 +181,33 @@ TEST_F(EnforcerTest, ZeroToleranceRevokesOnOneReport) {
   EXPECT_EQ(Standing(v1::SELLER, "seller-1").standing(), v1::REVOKED);
 }
 
-TEST_F(EnforcerTest, InvalidReportsAreAnsweredAtOnceAndWriteNothing) {
-  v1::ReportViolationRequest r = SellerReport("bad", "nope");
-  bool answered = false;
+TEST_F(EnforcerTest, InvalidReportsAreRefusedAndWriteNothing) {
+  v1::ReportViolationRequest r = SellerReport("bad", "misleading_listing");
+  r.clear_source();
+  bool answered = false;  // malformed: answered on the caller's thread
   enforcer_->ReportViolation(r, [&](absl::StatusOr<v1::ReportViolationResponse> got) {
     EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument);
     answered = true;
   });
   EXPECT_TRUE(answered);
+  auto unknown = Report(SellerReport("bad", "nope"));  // refused after deduplication
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StartsWith(unknown.status().message(), "category: 'nope' is not defined"));
   EXPECT_EQ(real_->LastSequence(), 0u);
+}
+
+TEST_F(EnforcerTest, AResentReportGetsItsOriginalOutcomeAfterThePolicyChanged) {
+  auto first = Report(SellerReport("before-reload", "misleading_listing"));
+  ASSERT_TRUE(first.ok());
+  auto next = CompilePolicy("policy: other\ncategories:\n  spam: {points: 1}\n", "other.yaml");
+  ASSERT_TRUE(next.ok());
+  enforcer_->SetPolicy(*next);  // misleading_listing no longer exists
+  auto again = Report(SellerReport("before-reload", "misleading_listing"));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->duplicate());
+  EXPECT_EQ(again->violation().violation_id(), first->violation().violation_id());
+  auto fresh = Report(SellerReport("after-reload", "misleading_listing"));
+  EXPECT_EQ(fresh.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(EnforcerTest, StorageFailuresAreUnavailableAndLeaveNothingHalfWritten) {
@@ -271,7 +290,12 @@ TEST_F(EnforcerTest, HistoryRequestsAreValidated) {
   *h.mutable_start_time() = ToProtoTime(kStart);
   *h.mutable_end_time() = ToProtoTime(kStart - absl::Hours(1));
   EXPECT_EQ(enforcer_->ListHistory(h).status().message(), "start_time: is after end_time");
+  h.mutable_start_time()->set_nanos(-5);
+  EXPECT_EQ(enforcer_->ListHistory(h).status().message(), "start_time: is not a valid timestamp");
   h.clear_start_time();
+  h.mutable_end_time()->set_seconds(int64_t{1} << 62);
+  EXPECT_EQ(enforcer_->ListHistory(h).status().message(), "end_time: is not a valid timestamp");
+  h.clear_end_time();
   h.set_page_token("!!");
   EXPECT_EQ(enforcer_->ListHistory(h).status().code(), absl::StatusCode::kInvalidArgument);
 }

@@ -82,8 +82,16 @@ absl::Status ValidateSubject(const v1::Subject& subject) {
   return CheckId("subject.id", subject.id(), ReportLimits::kMaxIdBytes, true);
 }
 
-absl::Status ValidateReport(const v1::ReportViolationRequest& r, const Policy& policy,
-                            absl::Time now) {
+absl::Status ValidateTimestamp(absl::string_view field, const google::protobuf::Timestamp& ts) {
+  // 0001-01-01 .. 9999-12-31, as google.protobuf.Timestamp defines.
+  if (ts.seconds() < -62135596800 || ts.seconds() > 253402300799 || ts.nanos() < 0 ||
+      ts.nanos() > 999999999) {
+    return Invalid(field, "is not a valid timestamp");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateReportFields(const v1::ReportViolationRequest& r, absl::Time now) {
   absl::Status s = CheckId("report_id", r.report_id(), ReportLimits::kMaxIdBytes, true);
   if (!s.ok()) return s;
   if (r.seller_id().empty() && r.creator_id().empty()) {
@@ -99,6 +107,34 @@ absl::Status ValidateReport(const v1::ReportViolationRequest& r, const Policy& p
     return s;
   }
   if (r.category().empty()) return Invalid("category", "is required");
+  if (!v1::Severity_IsValid(r.severity())) {
+    return Invalid("severity", absl::StrCat(r.severity(), " is not a Severity value"));
+  }
+  if (!v1::Source_IsValid(r.source()) || r.source() == v1::SOURCE_UNSPECIFIED) {
+    return Invalid("source", "is required: one of SOURCE_LISTING, SOURCE_LIVESTREAM, "
+                             "SOURCE_SHORT_VIDEO, SOURCE_RIGHTS_HOLDER_COMPLAINT, "
+                             "SOURCE_MANUAL_REVIEW, SOURCE_AUTOMATED_DETECTION");
+  }
+  if (!r.region().empty() && !IsIsoRegionCode(r.region())) {
+    return Invalid("region", absl::StrCat("'", absl::CHexEscape(r.region().substr(0, 80)),
+                                          "' is not an ISO 3166-1 alpha-2 code (e.g. US, PH)"));
+  }
+  if (r.has_occurred_at()) {
+    if (!(s = ValidateTimestamp("occurred_at", r.occurred_at())).ok()) return s;
+    const absl::Time t = FromProtoTime(r.occurred_at());
+    if (t > now + ReportLimits::kMaxClockSkew) {
+      return Invalid("occurred_at",
+                     absl::StrCat("is ", absl::FormatDuration(absl::Trunc(t - now, absl::Seconds(1))),
+                                  " in the future; at most 5m of clock skew is accepted"));
+    }
+    if (t < absl::FromUnixSeconds(946684800)) {
+      return Invalid("occurred_at", "is before 2000-01-01");
+    }
+  }
+  return CheckEvidence(r);
+}
+
+absl::Status CheckReportAgainstPolicy(const v1::ReportViolationRequest& r, const Policy& policy) {
   const CategoryPolicy* category = policy.FindCategory(r.category());
   if (category == nullptr) {
     std::vector<std::string> known;
@@ -117,41 +153,18 @@ absl::Status ValidateReport(const v1::ReportViolationRequest& r, const Policy& p
                                     : (category->counts_for_seller ? "seller" : "creator"),
                                 " ledgers"));
   }
-  if (!v1::Severity_IsValid(r.severity())) {
-    return Invalid("severity", absl::StrCat(r.severity(), " is not a Severity value"));
-  }
   if (category->points_by_severity && r.severity() == v1::SEVERITY_UNSPECIFIED &&
       category->default_severity == v1::SEVERITY_UNSPECIFIED) {
     return Invalid("severity", absl::StrCat("is required: points for category '", r.category(),
                                             "' depend on severity"));
   }
-  if (!v1::Source_IsValid(r.source()) || r.source() == v1::SOURCE_UNSPECIFIED) {
-    return Invalid("source", "is required: one of SOURCE_LISTING, SOURCE_LIVESTREAM, "
-                             "SOURCE_SHORT_VIDEO, SOURCE_RIGHTS_HOLDER_COMPLAINT, "
-                             "SOURCE_MANUAL_REVIEW, SOURCE_AUTOMATED_DETECTION");
-  }
-  if (!r.region().empty() && !IsIsoRegionCode(r.region())) {
-    return Invalid("region", absl::StrCat("'", absl::CHexEscape(r.region().substr(0, 80)),
-                                          "' is not an ISO 3166-1 alpha-2 code (e.g. US, PH)"));
-  }
-  if (r.has_occurred_at()) {
-    const auto& ts = r.occurred_at();
-    // 0001-01-01 .. 9999-12-31, as google.protobuf.Timestamp defines.
-    if (ts.seconds() < -62135596800 || ts.seconds() > 253402300799 || ts.nanos() < 0 ||
-        ts.nanos() > 999999999) {
-      return Invalid("occurred_at", "is not a valid timestamp");
-    }
-    const absl::Time t = FromProtoTime(ts);
-    if (t > now + ReportLimits::kMaxClockSkew) {
-      return Invalid("occurred_at",
-                     absl::StrCat("is ", absl::FormatDuration(absl::Trunc(t - now, absl::Seconds(1))),
-                                  " in the future; at most 5m of clock skew is accepted"));
-    }
-    if (t < absl::FromUnixSeconds(946684800)) {
-      return Invalid("occurred_at", "is before 2000-01-01");
-    }
-  }
-  return CheckEvidence(r);
+  return absl::OkStatus();
+}
+
+absl::Status ValidateReport(const v1::ReportViolationRequest& r, const Policy& policy,
+                            absl::Time now) {
+  absl::Status s = ValidateReportFields(r, now);
+  return s.ok() ? CheckReportAgainstPolicy(r, policy) : s;
 }
 
 }  // namespace enforcer

@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "proto/enforcer.pb.h"
 #include "rules/policy.h"
 
@@ -22,8 +23,21 @@ struct ReportLimits {
   static constexpr absl::Duration kMaxClockSkew = absl::Minutes(5);
 };
 
+// The checks that need no policy: ids, sizes, enums, region, occurred_at, evidence.
+absl::Status ValidateReportFields(const v1::ReportViolationRequest& request, absl::Time now);
+
+// The checks against `policy`: the category exists, counts against a subject the report names,
+// and has a severity to score with. Run after deduplication, so that resending a report that was
+// recorded under an earlier policy returns its original outcome.
+absl::Status CheckReportAgainstPolicy(const v1::ReportViolationRequest& request,
+                                      const Policy& policy);
+
+// Both of the above.
 absl::Status ValidateReport(const v1::ReportViolationRequest& request, const Policy& policy,
                             absl::Time now);
+
+// A bound of a time range ("start_time", "end_time"): a valid google.protobuf.Timestamp.
+absl::Status ValidateTimestamp(absl::string_view field, const google::protobuf::Timestamp& ts);
 
 // A subject as named in GetStanding / ListHistory ("subject.id", "subject.kind").
 absl::Status ValidateSubject(const v1::Subject& subject);

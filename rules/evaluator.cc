@@ -13,6 +13,11 @@
 namespace enforcer {
 namespace {
 
+const std::string& EmptyString() {
+  static const std::string* empty = new std::string();
+  return *empty;
+}
+
 bool IsActive(const v1::Action& action, absl::Time now) {
   return !action.has_expires_at() || FromProtoTime(action.expires_at()) > now;
 }
@@ -49,11 +54,13 @@ void Prune(const Policy& policy, absl::Time now, v1::SubjectState* state) {
                  actions->end());
 }
 
-void AddToBucket(const ViolationFacts& v, int64_t day, int64_t expire_day, int points,
-                 v1::SubjectState* state) {
+void AddToBucket(const Policy& policy, const ViolationFacts& v, int64_t day, int64_t expire_day,
+                 int points, v1::SubjectState* state) {
+  const std::string& holder =
+      policy.TracksRightsHolder(v.category) ? v.rights_holder_id : EmptyString();
   for (v1::WindowBucket& b : *state->mutable_buckets()) {
     if (b.day() == day && b.category() == v.category && b.source() == v.source &&
-        b.rights_holder_id() == v.rights_holder_id && b.points_expire_day() == expire_day) {
+        b.rights_holder_id() == holder && b.points_expire_day() == expire_day) {
       b.set_count(b.count() + 1);
       b.set_points(b.points() + points);
       return;
@@ -63,7 +70,7 @@ void AddToBucket(const ViolationFacts& v, int64_t day, int64_t expire_day, int p
   b.set_day(day);
   b.set_category(v.category);
   b.set_source(v.source);
-  b.set_rights_holder_id(v.rights_holder_id);
+  b.set_rights_holder_id(holder);
   b.set_points_expire_day(expire_day);
   b.set_count(1);
   b.set_points(points);
@@ -245,7 +252,7 @@ Evaluation EvaluateViolation(const Policy& policy, v1::SubjectState state,
   const int window_days = policy.WindowDays(category, v.region);
   const int64_t expire_day = day + window_days;
   const int points = expire_day > today ? policy.Points(category, v.severity, v.region) : 0;
-  AddToBucket(v, day, expire_day, points, &out.state);
+  AddToBucket(policy, v, day, expire_day, points, &out.state);
   out.state.set_lifetime_violations(out.state.lifetime_violations() + 1);
   const int active_after = active_before + points;
   d.set_points_added(points);
@@ -262,16 +269,21 @@ Evaluation EvaluateViolation(const Policy& policy, v1::SubjectState state,
                  absl::StrCat("'", category.id, "' is zero tolerance: a single violation is enough"),
                  category.zero_tolerance_actions);
   }
+  // Lowest threshold first, as resolved for the region (an override can reorder milestones).
+  std::vector<std::pair<int, const MilestoneRule*>> crossed;
   for (const MilestoneRule& rule : policy.milestones()) {
     if (rule.ledger != ledger) continue;
     const int threshold = policy.MilestoneThreshold(rule, v.region);
-    if (active_before < threshold && threshold <= active_after) {
-      builder.Fire(rule.id, rule.message,
-                   absl::StrCat("active violation points reached ", active_after, " (+", points,
-                                " for '", v.category, "'), crossing the ", threshold,
-                                "-point milestone"),
-                   rule.actions);
-    }
+    if (active_before < threshold && threshold <= active_after) crossed.push_back({threshold, &rule});
+  }
+  std::stable_sort(crossed.begin(), crossed.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [threshold, rule] : crossed) {
+    builder.Fire(rule->id, rule->message,
+                 absl::StrCat("active violation points reached ", active_after, " (+", points,
+                              " for '", v.category, "'), crossing the ", threshold,
+                              "-point milestone"),
+                 rule->actions);
   }
   for (const Counting& c : counting) {
     const int threshold = policy.CountThreshold(*c.rule, v.region);
@@ -305,7 +317,8 @@ v1::SubjectState RebuildSubjectState(const Policy& policy, const v1::Subject& su
       v.source = r.source();
       v.rights_holder_id = r.rights_holder_id();
       const int64_t day = UnixDay(FromProtoTime(r.occurred_at()));
-      AddToBucket(v, day, day + e.decision().window_days(), e.decision().points_added(), &state);
+      AddToBucket(policy, v, day, day + e.decision().window_days(), e.decision().points_added(),
+                  &state);
     } else if (e.has_action() && e.action().type() != v1::ACTION_TAKE_DOWN) {
       *state.add_actions() = e.action();
     }

@@ -337,6 +337,18 @@ TEST_F(EvaluatorTest, SummaryCountsPerCategoryInsideWindows) {
   EXPECT_EQ(s.standing, v1::GOOD_STANDING);
 }
 
+TEST_F(EvaluatorTest, RightsHoldersAreKeptApartOnlyWhereARuleCountsThem) {
+  // 'minor' has a same-rights-holder rule; 'graded' does not.
+  for (int i = 0; i < 50; ++i) {
+    Report(&seller_, {"minor", {}, "", "holder-" + std::to_string(i)}, kStart);
+    Report(&seller_, {"graded", {}, "", "holder-" + std::to_string(i)}, kStart);
+  }
+  int minor = 0, graded = 0;
+  for (const auto& b : seller_.buckets()) (b.category() == "minor" ? minor : graded)++;
+  EXPECT_EQ(minor, 50);
+  EXPECT_EQ(graded, 1);
+}
+
 TEST_F(EvaluatorTest, StateStaysBoundedByBucketsAndRetention) {
   // A thousand violations on one day fold into one bucket.
   for (int i = 0; i < 1000; ++i) Report(&seller_, {"minor"}, kStart);

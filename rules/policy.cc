@@ -21,6 +21,9 @@ Policy::Policy(Contents contents, std::string version)
   }
   for (const CountRule& rule : c_.count_rules) {
     retention_days_ = std::max(retention_days_, rule.within_days);
+    if (!rule.same_rights_holder) continue;
+    if (rule.categories.empty()) rights_holder_for_all_ = true;
+    rights_holder_categories_.insert(rule.categories.begin(), rule.categories.end());
   }
   for (const auto& [code, region] : c_.regions) {
     if (region.default_window_days) {
@@ -33,6 +36,10 @@ Policy::Policy(Contents contents, std::string version)
       retention_days_ = std::max(retention_days_, days);
     }
   }
+}
+
+bool Policy::TracksRightsHolder(absl::string_view category) const {
+  return rights_holder_for_all_ || rights_holder_categories_.count(category) > 0;
 }
 
 const CategoryPolicy* Policy::FindCategory(absl::string_view id) const {

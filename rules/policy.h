@@ -139,12 +139,19 @@ class Policy {
   // region overrides included. Older buckets may be dropped from a subject's state.
   int RetentionDays() const { return retention_days_; }
 
+  // Whether some count rule counts this category per rights holder. Only then do a subject's
+  // buckets keep rights holders apart; otherwise one bucket per holder would grow a subject's
+  // aggregates with every new complainant for nothing.
+  bool TracksRightsHolder(absl::string_view category) const;
+
  private:
   const RegionOverride* FindRegion(absl::string_view region) const;
 
   Contents c_;
   std::string version_;
   int retention_days_ = 0;
+  bool rights_holder_for_all_ = false;
+  std::set<std::string, std::less<>> rights_holder_categories_;
 };
 
 }  // namespace enforcer

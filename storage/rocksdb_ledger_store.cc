@@ -176,7 +176,14 @@ class RocksDbLedgerStore final : public LedgerStore {
     }
     rocksdb::WriteOptions options;
     options.sync = durability_ == Durability::kFsync;
-    RETURN_IF_ERROR(FromRocksDb(db_->Write(options, &batch), "commit ledger batch"));
+    const rocksdb::Status written = db_->Write(options, &batch);
+    if (!written.ok()) {
+      // A failed write can leave RocksDB in a background-error state that refuses every later
+      // write. Try to clear it, so the next group succeeds once the cause (a full disk, say) is
+      // gone; if it cannot be cleared, later commits keep failing with UNAVAILABLE.
+      db_->Resume().PermitUncheckedError();
+      return FromRocksDb(written, "commit ledger batch");
+    }
     last_sequence_.store(last, std::memory_order_release);
     return absl::OkStatus();
   }
