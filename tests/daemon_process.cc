@@ -162,6 +162,10 @@ void DaemonProcess::Kill() {
   running_ = false;
 }
 
+void DaemonProcess::Signal(int signal) {
+  if (running_) kill(pid_, signal);
+}
+
 std::string DaemonProcess::ReadLog() const { return ReadFile(log_path_); }
 
 }  // namespace enforcer::testing

@@ -63,6 +63,9 @@ class DaemonProcess {
   // SIGKILL and reap: a crash, as far as the daemon can tell.
   void Kill();
 
+  // Sends `signal` (e.g. SIGHUP) and returns at once.
+  void Signal(int signal);
+
   // Everything the daemon wrote to stdout and stderr so far.
   std::string ReadLog() const;
   const std::string& log_path() const { return log_path_; }

@@ -3,7 +3,12 @@
 //
 // The daemon runs on the real clock, so reports leave occurred_at unset (the daemon's "now") or set
 // it a few minutes in the past.
+#include <signal.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -328,6 +333,7 @@ class EnforcerdTest : public ::testing::Test {
     options.binary = testing::EnforcerdRunfilesPath();
     options.work_dir = work_dir_;
     options.data_dir = work_dir_ + "/data";
+    options.extra_flags = extra_flags_;
     absl::StatusOr<std::unique_ptr<DaemonProcess>> started = DaemonProcess::Start(options);
     ASSERT_TRUE(started.ok()) << started.status();
     daemon_ = *std::move(started);
@@ -420,6 +426,8 @@ class EnforcerdTest : public ::testing::Test {
   }
 
   std::string work_dir_;
+  // Flags for the next StartDaemon().
+  std::vector<std::string> extra_flags_;
   std::unique_ptr<DaemonProcess> daemon_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Enforcer::Stub> stub_;
@@ -1229,6 +1237,88 @@ TEST_F(EnforcerdTest, ReflectionListsAndDescribesTheEnforcerService) {
     }
   }
   EXPECT_TRUE(found) << "no descriptor of enforcer.v1.Enforcer in the reflection response";
+}
+
+}  // namespace
+}  // namespace enforcer
+
+// ---------------------------------------------------------------------------------------------
+// 7. Policy files: SIGHUP reloads, invalid policies never become active, --check_policy.
+
+namespace enforcer {
+namespace {
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+}
+
+constexpr char kSpamPolicy[] = "policy: reload-test\ncategories:\n  spam: {points: %d}\n";
+
+std::string SpamPolicy(int points) {
+  char text[128];
+  std::snprintf(text, sizeof(text), kSpamPolicy, points);
+  return text;
+}
+
+TEST_F(EnforcerdTest, SighupReloadsThePolicyFileAndKeepsTheOldOneWhenTheNewIsInvalid) {
+  const std::string policy_path = work_dir_ + "/policy.yaml";
+  WriteFile(policy_path, SpamPolicy(1));
+  extra_flags_ = {"--policy=" + policy_path};
+  ASSERT_NO_FATAL_FAILURE(StopAndRestart());
+  const v1::Subject seller = MakeSubject(v1::SELLER, "seller-1");
+
+  v1::ReportViolationResponse first = ReportOk(SellerReport("r1", "seller-1", "spam"));
+  ASSERT_EQ(first.decisions_size(), 1);
+  EXPECT_EQ(first.decisions(0).points_added(), 1);
+  const std::string v1_version = first.violation().policy_version();
+
+  // A valid new policy: in force once GetStanding reports its version (bounded wait).
+  WriteFile(policy_path, SpamPolicy(5));
+  daemon_->Signal(SIGHUP);
+  std::string version = v1_version;
+  for (int i = 0; i < 200 && version == v1_version; ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+    version = StandingOk(seller).policy_version();
+  }
+  ASSERT_NE(version, v1_version) << "SIGHUP did not reload the policy";
+  v1::ReportViolationResponse second = ReportOk(SellerReport("r2", "seller-1", "spam"));
+  EXPECT_EQ(second.decisions(0).points_added(), 5);
+  EXPECT_EQ(second.decisions(0).policy_version(), version);
+
+  // An invalid policy is rejected with positioned diagnostics; the previous one stays.
+  WriteFile(policy_path, "policy: reload-test\ncategories:\n  spam: {pionts: 1}\n");
+  daemon_->Signal(SIGHUP);
+  std::string log;
+  for (int i = 0; i < 200 && !absl::StrContains(log, "policy reload rejected"); ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+    log = daemon_->ReadLog();
+  }
+  EXPECT_THAT(log, HasSubstr("policy reload rejected; the previous policy stays in force"));
+  EXPECT_THAT(log, HasSubstr(policy_path + ":3:10: error: unknown key 'pionts' in category 'spam'"));
+  EXPECT_EQ(StandingOk(seller).policy_version(), version);
+  EXPECT_EQ(ReportOk(SellerReport("r3", "seller-1", "spam")).decisions(0).points_added(), 5);
+}
+
+TEST_F(EnforcerdTest, CheckPolicyExitsNonZeroWithPositionedDiagnostics) {
+  const std::string good = work_dir_ + "/good.yaml";
+  const std::string bad = work_dir_ + "/bad.yaml";
+  const std::string out = work_dir_ + "/check.out";
+  WriteFile(good, SpamPolicy(3));
+  WriteFile(bad, "policy: bad\ncategories:\n  spam: {points: -3}\n");
+  const std::string binary = testing::EnforcerdRunfilesPath();
+  int status = std::system((binary + " --check_policy=" + good + " > " + out + " 2>&1").c_str());
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  std::ifstream good_out(out);
+  std::string line;
+  std::getline(good_out, line);
+  EXPECT_THAT(line, StartsWith(good + ": valid policy reload-test, version sha256:"));
+  status = std::system((binary + " --check_policy=" + bad + " > " + out + " 2>&1").c_str());
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+  std::ifstream bad_out(out);
+  std::getline(bad_out, line);
+  EXPECT_EQ(line, bad + ":3:18: error: category 'spam'.points must be a whole number from 0 to "
+                        "1000, found '-3'");
 }
 
 }  // namespace
