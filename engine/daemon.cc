@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "engine/policy_loader.h"
+#include "engine/state_rebuilder.h"
 #include "storage/rocksdb_ledger_store.h"
 
 namespace enforcer {
@@ -70,6 +71,25 @@ void Daemon::Shutdown() {
   enforcer_.reset();
   writer_.reset();
   store_.reset();
+}
+
+absl::Status RebuildLedgerState(const DaemonConfig& config, std::ostream& out) {
+  ASSIGN_OR_RETURN(std::shared_ptr<const Policy> policy, LoadPolicy(config.policy_path));
+  absl::StatusOr<std::unique_ptr<LedgerStore>> store =
+      OpenRocksDbLedgerStore(config.data_dir, config.durability);
+  if (!store.ok()) {
+    return absl::Status(store.status().code(),
+                        absl::StrCat("cannot open the ledger in ", config.data_dir,
+                                     " (stop enforcerd first): ", store.status().message()));
+  }
+  RealClock clock;
+  ASSIGN_OR_RETURN(RebuildReport report,
+                   RebuildSubjectStates(**store, *policy, clock.Now(), /*repair=*/true));
+  for (const std::string& subject : report.differing) out << "rebuilt " << subject << "\n";
+  out << "checked " << report.subjects << " subjects under policy " << policy->name() << " "
+      << policy->version().substr(0, 19) << ": " << report.differing.size() << " differed, "
+      << report.repaired << " rewritten\n";
+  return absl::OkStatus();
 }
 
 namespace {

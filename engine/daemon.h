@@ -4,6 +4,7 @@
 #define ENFORCERD_ENGINE_DAEMON_H_
 
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include <grpcpp/grpcpp.h>
@@ -59,6 +60,11 @@ class Daemon {
   int port_ = 0;
   bool stopped_ = false;
 };
+
+// Opens the ledger in config.data_dir (the daemon must not be running), rebuilds every
+// subject's derived state from its log under config.policy_path, rewrites the ones that differ
+// and prints a summary to `out`.
+absl::Status RebuildLedgerState(const DaemonConfig& config, std::ostream& out);
 
 // Blocks SIGINT, SIGTERM and SIGHUP in the calling thread (and the threads it starts later), so
 // they can be taken with WaitForSignals(). Call before Daemon::Start().

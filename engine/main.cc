@@ -1,5 +1,6 @@
 // enforcerd: flags, config, wiring. Everything else lives in //engine:daemon and below.
 #include <cstdio>
+#include <iostream>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -16,6 +17,9 @@ ABSL_FLAG(std::string, durability, "fsync",
           "loss); process: after it reaches the OS (survives a crash of enforcerd, not of the "
           "machine)");
 ABSL_FLAG(std::string, port_file, "", "if set, write the bound port here once serving");
+ABSL_FLAG(bool, rebuild_state, false,
+          "with the daemon stopped: fold every subject's ledger under --policy, report the "
+          "subjects whose stored state disagrees, rewrite them, and exit");
 ABSL_FLAG(std::string, check_policy, "",
           "validate this policy file, print its diagnostics and exit (0: valid, 1: invalid)");
 
@@ -46,6 +50,15 @@ int main(int argc, char** argv) {
   } else {
     std::fprintf(stderr, "--durability must be fsync or process, not '%s'\n", durability.c_str());
     return 2;
+  }
+
+  if (absl::GetFlag(FLAGS_rebuild_state)) {
+    absl::Status rebuilt = enforcer::RebuildLedgerState(config, std::cout);
+    if (!rebuilt.ok()) {
+      std::fprintf(stderr, "rebuild failed: %s\n", rebuilt.ToString().c_str());
+      return 1;
+    }
+    return 0;
   }
 
   enforcer::BlockShutdownSignals();

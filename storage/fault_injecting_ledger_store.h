@@ -69,6 +69,11 @@ class FaultInjectingLedgerStore : public LedgerStore {
     if (fail_reads_) return absl::UnavailableError("injected read failure");
     return real_->ReadLog(subject);
   }
+  absl::Status ForEachSubject(
+      const std::function<absl::Status(const v1::Subject&)>& visit) override {
+    if (fail_reads_) return absl::UnavailableError("injected read failure");
+    return real_->ForEachSubject(visit);
+  }
   uint64_t LastSequence() const override { return real_->LastSequence(); }
 
  private:

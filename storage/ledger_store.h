@@ -8,6 +8,7 @@
 #define ENFORCERD_STORAGE_LEDGER_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -77,6 +78,11 @@ class LedgerStore {
 
   // Every entry of a subject, oldest first, for rebuilding derived state from the log.
   virtual absl::StatusOr<std::vector<v1::LedgerEntry>> ReadLog(const v1::Subject& subject) = 0;
+
+  // Calls `visit` for every subject that has a ledger, in key order; stops at the first error
+  // `visit` returns and returns it. For offline maintenance, not for the serving path.
+  virtual absl::Status ForEachSubject(
+      const std::function<absl::Status(const v1::Subject&)>& visit) = 0;
 
   // The highest entry sequence ever committed (0 for a new store). Sequences are global.
   virtual uint64_t LastSequence() const = 0;

@@ -392,6 +392,30 @@ TEST_F(LedgerStoreTest, ReadLogIsOldestFirst) {
   EXPECT_THAT(Sequences(Log(kSeller)), ElementsAre(4, 1, 2, 3));
 }
 
+TEST_F(LedgerStoreTest, ForEachSubjectVisitsEverySubjectWithState) {
+  LedgerWrite write;
+  for (const v1::Subject& s : {MakeSubject(v1::CREATOR, "c"), MakeSubject(v1::SELLER, "abc"),
+                               MakeSubject(v1::SELLER, "ab")}) {
+    write.states.push_back(MakeState(s, 1));
+  }
+  Commit({write});
+  std::vector<std::string> seen;
+  ASSERT_TRUE(store_
+                  ->ForEachSubject([&](const v1::Subject& s) {
+                    seen.push_back(absl::StrCat(v1::SubjectKind_Name(s.kind()), "/", s.id()));
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_THAT(seen, ElementsAre("SELLER/ab", "SELLER/abc", "CREATOR/c"));
+  int visits = 0;
+  const absl::Status stopped = store_->ForEachSubject([&](const v1::Subject&) {
+    ++visits;
+    return absl::CancelledError("enough");
+  });
+  EXPECT_EQ(stopped, absl::CancelledError("enough"));
+  EXPECT_EQ(visits, 1);
+}
+
 TEST_F(LedgerStoreTest, OpeningARegularFileFails) {
   const std::string file = absl::StrCat(dir_, "/not_a_dir");
   std::ofstream(file) << "x";

@@ -245,6 +245,16 @@ class RocksDbLedgerStore final : public LedgerStore {
     return entries;
   }
 
+  absl::Status ForEachSubject(
+      const std::function<absl::Status(const v1::Subject&)>& visit) override {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kSubjects]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ASSIGN_OR_RETURN(const v1::Subject subject, DecodeSubjectKey(ToView(it->key())));
+      RETURN_IF_ERROR(visit(subject));
+    }
+    return FromRocksDb(it->status(), "scan subjects");
+  }
+
   uint64_t LastSequence() const override {
     return last_sequence_.load(std::memory_order_acquire);
   }
