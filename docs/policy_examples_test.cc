@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "base/test_files.h"
 #include "rules/policy_parser.h"
 
 namespace enforcer {
@@ -22,15 +23,9 @@ namespace {
 constexpr char kDoc[] = "docs/policy-language.md";
 
 std::string ReadDoc() {
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  const char* workspace = std::getenv("TEST_WORKSPACE");
-  const std::string path = absl::StrCat(srcdir ? srcdir : ".", "/",
-                                        workspace ? workspace : "enforcerd", "/", kDoc);
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << "cannot read " << path;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  const std::string text = ReadFileToString(RunfilePath(kDoc));
+  EXPECT_FALSE(text.empty()) << "cannot read " << RunfilePath(kDoc);
+  return text;
 }
 
 struct YamlBlock {

@@ -16,26 +16,15 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
+#include "base/test_files.h"
 
 namespace enforcer {
 namespace {
 
-std::string RunfilesDir() {
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  const char* workspace = std::getenv("TEST_WORKSPACE");
-  return std::string(srcdir ? srcdir : ".") + "/" + (workspace ? workspace : "enforcerd");
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::vector<std::string> TestdataFiles(absl::string_view suffix) {
   std::vector<std::string> names;
-  DIR* dir = opendir((RunfilesDir() + "/rules/testdata").c_str());
+  DIR* dir = opendir(RunfilePath("rules/testdata").c_str());
   if (dir == nullptr) return names;
   while (dirent* e = readdir(dir)) {
     if (absl::EndsWith(e->d_name, suffix)) names.push_back(e->d_name);
@@ -46,7 +35,7 @@ std::vector<std::string> TestdataFiles(absl::string_view suffix) {
 }
 
 std::string Diagnose(const std::string& name) {
-  const std::string text = ReadFile(RunfilesDir() + "/rules/testdata/" + name);
+  const std::string text = ReadFileToString(RunfilePath("rules/testdata/" + name));
   ParseResult result = ParsePolicy(text, name);
   std::vector<std::string> lines;
   for (const Diagnostic& d : result.diagnostics) lines.push_back(d.ToString());
@@ -67,7 +56,7 @@ TEST(PolicyParserGolden, BadPoliciesGiveExactlyTheExpectedDiagnostics) {
       continue;
     }
     EXPECT_FALSE(got.empty()) << name << " parsed without diagnostics";
-    EXPECT_EQ(got, ReadFile(RunfilesDir() + "/rules/testdata/" + golden)) << name;
+    EXPECT_EQ(got, ReadFileToString(RunfilePath("rules/testdata/" + golden))) << name;
   }
   EXPECT_GE(bad, 10) << "testdata went missing";
 }
@@ -83,7 +72,7 @@ TEST(PolicyParserGolden, GoodPoliciesParseClean) {
 }
 
 TEST(PolicyParser, DefaultPackIsValid) {
-  const std::string text = ReadFile(RunfilesDir() + "/rules/default_policy.yaml");
+  const std::string text = ReadFileToString(RunfilePath("rules/default_policy.yaml"));
   ParseResult result = ParsePolicy(text, "default_policy.yaml");
   ASSERT_TRUE(result.diagnostics.empty()) << result.diagnostics[0].ToString();
   const Policy& p = *result.policy;

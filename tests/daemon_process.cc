@@ -1,5 +1,7 @@
 #include "tests/daemon_process.h"
 
+#include "base/test_files.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -27,18 +29,11 @@ std::string EnvOr(const char* name, const std::string& fallback) {
   return value != nullptr && *value != '\0' ? value : fallback;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 }  // namespace
 
 std::string EnforcerdRunfilesPath() {
-  return absl::StrCat(EnvOr("TEST_SRCDIR", "."), "/", EnvOr("TEST_WORKSPACE", "enforcerd"),
-                      "/engine/enforcerd");
+  return RunfilePath("engine/enforcerd");
 }
 
 absl::StatusOr<std::string> MakeUniqueTempDir(const std::string& name) {
@@ -97,7 +92,7 @@ absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(const Daemon
   const absl::Time deadline = absl::Now() + options.startup_timeout;
   while (true) {
     // The daemon writes the port file by rename, so a file that exists is complete.
-    std::string text = ReadFile(port_file);
+    std::string text = ReadFileToString(port_file);
     int port = 0;
     if (!text.empty() && absl::SimpleAtoi(absl::StripAsciiWhitespace(text), &port) && port > 0) {
       daemon->port_ = port;
@@ -166,6 +161,6 @@ void DaemonProcess::Signal(int signal) {
   if (running_) kill(pid_, signal);
 }
 
-std::string DaemonProcess::ReadLog() const { return ReadFile(log_path_); }
+std::string DaemonProcess::ReadLog() const { return ReadFileToString(log_path_); }
 
 }  // namespace enforcer::testing

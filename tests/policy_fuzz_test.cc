@@ -15,30 +15,19 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/test_files.h"
 #include "rules/policy_parser.h"
 
 namespace enforcer {
 namespace {
 
-std::string Runfile(const std::string& path) {
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  const char* workspace = std::getenv("TEST_WORKSPACE");
-  return absl::StrCat(srcdir ? srcdir : ".", "/", workspace ? workspace : "enforcerd", "/", path);
-}
-
-std::string Read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::vector<std::string> Seeds() {
-  std::vector<std::string> seeds = {Read(Runfile("rules/default_policy.yaml"))};
-  const std::string dir = Runfile("rules/testdata");
+  std::vector<std::string> seeds = {ReadFileToString(RunfilePath("rules/default_policy.yaml"))};
+  const std::string dir = RunfilePath("rules/testdata");
   if (DIR* d = opendir(dir.c_str())) {
     while (dirent* e = readdir(d)) {
-      if (absl::EndsWith(e->d_name, ".yaml")) seeds.push_back(Read(dir + "/" + e->d_name));
+      if (absl::EndsWith(e->d_name, ".yaml")) seeds.push_back(ReadFileToString(dir + "/" + e->d_name));
     }
     closedir(d);
   }
