@@ -31,10 +31,6 @@ class FakeClock : public Clock {
     absl::MutexLock lock(&mu_);
     now_ += d;
   }
-  void Set(absl::Time t) {
-    absl::MutexLock lock(&mu_);
-    now_ = t;
-  }
 
  private:
   absl::Mutex mu_;

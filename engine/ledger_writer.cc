@@ -22,13 +22,13 @@ class LedgerWriter::GroupView : public LedgerView {
 
   absl::StatusOr<std::optional<v1::StoredReport>> GetReport(absl::string_view id) override {
     auto it = reports_.find(std::string(id));
-    if (it != reports_.end()) return it->second;
+    if (it != reports_.end()) return *it->second;
     return store_->GetReport(id);
   }
 
   absl::StatusOr<v1::SubjectState> GetSubjectState(const v1::Subject& subject) override {
     auto it = states_.find(SubjectMapKey(subject));
-    if (it != states_.end()) return it->second;
+    if (it != states_.end()) return *it->second;
     absl::StatusOr<std::optional<v1::SubjectState>> stored = store_->GetSubjectState(subject);
     if (!stored.ok()) return stored.status();
     if (stored->has_value()) return **stored;
@@ -39,16 +39,18 @@ class LedgerWriter::GroupView : public LedgerView {
 
   uint64_t NextSequence() override { return (*next_sequence_)++; }
 
+  // Makes `w` visible to later jobs of the group. `w` must stay in place until the group is
+  // done: the view points into it rather than copying whole states on the writer's hot path.
   void Stage(const LedgerWrite& w) {
-    if (w.report) reports_[w.report->request().report_id()] = *w.report;
-    for (const v1::SubjectState& s : w.states) states_[SubjectMapKey(s.subject())] = s;
+    if (w.report) reports_[w.report->request().report_id()] = &*w.report;
+    for (const v1::SubjectState& s : w.states) states_[SubjectMapKey(s.subject())] = &s;
   }
 
  private:
   LedgerStore* store_;
   uint64_t* next_sequence_;
-  std::map<std::string, v1::StoredReport> reports_;
-  std::map<std::string, v1::SubjectState> states_;
+  std::map<std::string, const v1::StoredReport*> reports_;
+  std::map<std::string, const v1::SubjectState*> states_;
 };
 
 LedgerWriter::LedgerWriter(LedgerStore* store, Options options)
@@ -107,6 +109,7 @@ void LedgerWriter::Run() {
 void LedgerWriter::CommitGroup(std::deque<Job>& group) {
   GroupView view(store_, &next_sequence_);
   std::vector<LedgerWrite> writes;
+  writes.reserve(group.size());  // never reallocates: the view points into it
   std::vector<absl::Status> results;
   results.reserve(group.size());
   for (Job& job : group) {
@@ -116,9 +119,9 @@ void LedgerWriter::CommitGroup(std::deque<Job>& group) {
       continue;
     }
     results.push_back(absl::OkStatus());
-    view.Stage(*write);
     if (write->report || !write->states.empty() || !write->entries.empty()) {
-      writes.push_back(std::move(*write));
+      writes.push_back(*std::move(write));
+      view.Stage(writes.back());
     }
   }
   absl::Status commit = writes.empty() ? absl::OkStatus() : store_->Commit(writes);
