@@ -1,9 +1,19 @@
 // PolicyEvaluator: what a violation does to a subject. A pure function of (policy, the subject's
-// window aggregates, the violation, now): no I/O, no clock reads, so decisions can be replayed and
+// aggregates, the violation, now): no I/O, no clock reads, so decisions can be replayed and
 // simulated exactly.
+//
+// The model (docs/policy-language.md, "How a violation is evaluated"):
+// - Aggregates hold facts, not points: points and windows are resolved under the policy in force,
+//   so standing follows from the ledger and the policy now, not from the order things happened in.
+// - Milestones and count rules are levels: a rule applies while the subject is at or above its
+//   threshold; its `repeat` mode says whether its actions hold while it does (the default), are
+//   issued afresh on every violation, or once per crossing.
+// - A decision issues the effective actions only: higher actions supersede lower ones of the same
+//   scope (see ActionPlanner).
 #ifndef ENFORCERD_RULES_EVALUATOR_H_
 #define ENFORCERD_RULES_EVALUATOR_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -28,41 +38,43 @@ struct ViolationFacts {
   bool emit_object_actions = true;
 };
 
+// The facts of a recorded violation (its report as recorded).
+ViolationFacts FactsOf(const v1::Violation& violation);
+
 struct Evaluation {
   v1::Decision decision;
   v1::SubjectState state;  // the subject's state with this violation folded in
 };
 
 // Folds `violation` into `state` (taken by value: move it in) and decides. `state.subject()`
-// names the subject; the category
-// must exist in `policy` and count against the subject's ledger (the caller validated both).
-// Rules fire on crossing: a milestone when active points go from below its threshold to at or
-// above it, a count rule when the matching count reaches at_least; zero tolerance on every event.
+// names the subject; the category must exist in `policy` and count against the subject's ledger
+// (the caller validated both). `now` should be whole microseconds (what the ledger stores), so
+// that a replay at the recorded time decides exactly the same.
 Evaluation EvaluateViolation(const Policy& policy, v1::SubjectState state,
                              const ViolationFacts& violation, absl::Time now);
 
-// A subject's state rebuilt from its ledger alone (entries oldest first, as LedgerStore::ReadLog
-// returns them): what the ledger says, folded. Equal to the state kept alongside the ledger, which
-// is only a cache of this fold.
-v1::SubjectState RebuildSubjectState(const Policy& policy, const v1::Subject& subject,
-                                     const std::vector<v1::LedgerEntry>& log, absl::Time now);
+// Adds a violation's facts to the aggregates without deciding anything.
+void FoldViolationFacts(const ViolationFacts& violation, v1::SubjectState* state);
+
+// Drops what can no longer matter at `now`: actions that have ended, aggregates older than
+// kAggregateRetentionDays.
+void PruneState(absl::Time now, v1::SubjectState* state);
 
 struct StandingSummary {
   v1::Standing standing = v1::GOOD_STANDING;
-  int active_points = 0;
+  int64_t active_points = 0;
   std::vector<v1::Action> active_actions;
   std::vector<v1::CategoryCount> category_counts;
+  v1::Tier tier;
 };
 
-// The subject's standing at `now`, from its aggregates alone.
-StandingSummary SummarizeStanding(const v1::SubjectState& state, absl::Time now);
+// The subject's standing at `now` under `policy`, from its aggregates alone.
+StandingSummary SummarizeStanding(const Policy& policy, const v1::SubjectState& state,
+                                  absl::Time now);
 
 // The worst standing any action active at `now` imposes (GOOD_STANDING if none).
 v1::Standing DeriveStanding(const google::protobuf::RepeatedPtrField<v1::Action>& actions,
                             absl::Time now);
-
-// "14 days", "12 hours": durations as a seller reads them.
-std::string HumanDuration(absl::Duration d);
 
 }  // namespace enforcer
 

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "proto/timestamp.h"
+#include "rules/action_planner.h"
+#include "rules/evaluator_test_fixture.h"
 #include "rules/policy_parser.h"
 
 namespace enforcer {
@@ -68,60 +70,31 @@ regions:
     windows: {strikes: 30d}
 )yaml";
 
-const absl::Time kStart = absl::FromUnixSeconds(1790000000);  // 2026-09-21
-
-class EvaluatorTest : public ::testing::Test {
+class EvaluatorTest : public testing::EvaluatorFixture {
  protected:
   void SetUp() override {
-    auto p = CompilePolicy(kPolicy, "evaluator-test.yaml");
-    ASSERT_TRUE(p.ok()) << p.status();
-    policy_ = *p;
-    seller_.mutable_subject()->set_kind(v1::SELLER);
-    seller_.mutable_subject()->set_id("s1");
-    creator_.mutable_subject()->set_kind(v1::CREATOR);
-    creator_.mutable_subject()->set_id("c1");
+    policy_ = testing::MustCompile(kPolicy);
+    ASSERT_NE(policy_, nullptr);
   }
-
-  struct Report {
-    std::string category;
-    absl::Duration age = absl::ZeroDuration();  // occurred_at = now - age
-    std::string region;
-    std::string rights_holder;
-    v1::Source source = v1::SOURCE_LISTING;
-    v1::Severity severity = v1::SEVERITY_UNSPECIFIED;
-    std::string object_id;
-  };
-
-  v1::Decision Report(v1::SubjectState* state, const Report& r, absl::Time now) {
-    ViolationFacts v;
-    v.violation_id = "v" + std::to_string(++next_id_);
-    v.category = r.category;
-    v.severity = r.severity;
-    v.source = r.source;
-    v.region = r.region;
-    v.rights_holder_id = r.rights_holder;
-    v.object_id = r.object_id;
-    v.occurred_at = now - r.age;
-    Evaluation e = EvaluateViolation(*policy_, *state, v, now);
-    *state = e.state;
-    return e.decision;
+  v1::Decision Report(v1::SubjectState* state, const testing::Report& r, absl::Time now) {
+    return Decide(*policy_, state, r, now);
   }
-
-  static std::vector<std::string> Fired(const v1::Decision& d) {
-    std::vector<std::string> ids;
-    for (const auto& f : d.rules_fired()) ids.push_back(f.rule_id());
-    return ids;
+  StandingSummary Summary(const v1::SubjectState& state, absl::Time now) {
+    return SummarizeStanding(*policy_, state, now);
   }
 
   std::shared_ptr<const Policy> policy_;
-  v1::SubjectState seller_;
-  v1::SubjectState creator_;
-  int next_id_ = 0;
+  v1::SubjectState seller_ = testing::NewSubject(v1::SELLER, "s1");
+  v1::SubjectState creator_ = testing::NewSubject(v1::CREATOR, "c1");
 };
 
-using Ids = std::vector<std::string>;
+using testing::Days;
+using testing::Ids;
+using testing::kStart;
 
-TEST_F(EvaluatorTest, SellerLadderFiresEachMilestoneOnceOnCrossing) {
+
+
+TEST_F(EvaluatorTest, SellerLadderRecordsEachMilestoneWhenReachedAndHoldsIt) {
   struct Step {
     int active_after;
     Ids fired;
@@ -145,39 +118,52 @@ TEST_F(EvaluatorTest, SellerLadderFiresEachMilestoneOnceOnCrossing) {
     EXPECT_EQ(d.policy_version(), policy_->version());
     before = d.standing_after();
   }
+  // Levels: every action holds until the points fall below its milestone (all the reports
+  // expire together, 90 days after kStart's UTC day), not just for its own duration.
+  const absl::Time drop = absl::FromUnixSeconds((UnixDay(kStart) + 90) * 86400);
+  for (const v1::Action& a : seller_.actions()) EXPECT_EQ(FromProtoTime(a.expires_at()), drop);
 }
 
 TEST_F(EvaluatorTest, JumpingSeveralMilestonesFiresAllWithActionsAndReasons) {
   v1::Decision d = Report(&seller_, {"counterfeit", absl::ZeroDuration(), "", "", v1::SOURCE_LISTING,
                                      v1::SEVERITY_UNSPECIFIED, "listing-9"}, kStart);
   EXPECT_EQ(Fired(d), (Ids{"counterfeit", "s-6", "s-12", "s-24"}));
-  ASSERT_EQ(d.actions_size(), 4);
+  // The suspension holds as long as the warning and the restriction would (until the counterfeit
+  // expires): it covers both, so only it is issued, beside the take-down.
+  ASSERT_EQ(d.actions_size(), 2);
   EXPECT_EQ(d.actions(0).type(), v1::ACTION_TAKE_DOWN);
   EXPECT_EQ(d.actions(0).object_id(), "listing-9");
-  EXPECT_EQ(d.actions(2).type(), v1::ACTION_RESTRICT_FEATURE);
-  EXPECT_EQ(d.actions(2).feature(), "new_listings");
-  EXPECT_EQ(FromProtoTime(d.actions(2).expires_at()), kStart + absl::Hours(24 * 14));
-  EXPECT_EQ(d.actions(2).reason(),
-            "'new_listings' restricted for 14 days: active violation points reached 24 (+24 for "
-            "'counterfeit'), crossing the 12-point milestone");
-  EXPECT_EQ(d.actions(3).action_id(), "v1/SELLER/4");
+  EXPECT_EQ(d.actions(1).type(), v1::ACTION_SUSPEND);
+  EXPECT_EQ(d.actions(1).action_id(), "v1/SELLER/2");
+  EXPECT_EQ(FromProtoTime(d.actions(1).expires_at()),
+            absl::FromUnixSeconds((UnixDay(kStart) + 180) * 86400));
+  EXPECT_EQ(d.actions(1).reason(),
+            "Selling suspended until 2027-03-20 00:00 UTC: active violation points reached 24 (+24 "
+            "for 'counterfeit'), crossing the 24-point milestone");
+  ASSERT_EQ(d.superseded_size(), 2);
+  EXPECT_EQ(d.superseded(0).action().type(), v1::ACTION_WARNING);
+  EXPECT_EQ(d.superseded(0).superseded_by_action_id(), "v1/SELLER/2");
+  EXPECT_EQ(d.superseded(1).action().feature(), "new_listings");
   EXPECT_EQ(d.standing_after(), v1::SUSPENDED);
+  EXPECT_EQ(d.tier_after().milestone_id(), "s-24");
+  EXPECT_EQ(d.tier_after().next_milestone_id(), "s-48");
+  EXPECT_EQ(d.tier_after().points_to_next(), 24);
   // The take-down is an object action: it does not become part of the subject's standing.
-  EXPECT_EQ(seller_.actions_size(), 3);
+  EXPECT_EQ(seller_.actions_size(), 1);
 }
 
 TEST_F(EvaluatorTest, PointsExpireOneByOneAndMilestonesRearm) {
   Report(&seller_, {"minor"}, kStart);                       // expires after 90 days
   Report(&seller_, {"minor"}, kStart + absl::Hours(24 * 30));  // 8 points: s-6 fired
   const absl::Time later = kStart + absl::Hours(24 * 91);
-  EXPECT_EQ(SummarizeStanding(seller_, later).active_points, 4);
+  EXPECT_EQ(Summary(seller_, later).active_points, 4);
   // The warning (30 days) has expired too, so the subject is back in good standing.
-  EXPECT_EQ(SummarizeStanding(seller_, later).standing, v1::GOOD_STANDING);
+  EXPECT_EQ(Summary(seller_, later).standing, v1::GOOD_STANDING);
   v1::Decision d = Report(&seller_, {"minor"}, later);
   EXPECT_EQ(d.active_points_before(), 4);
   EXPECT_EQ(d.active_points(), 8);
   EXPECT_EQ(Fired(d), (Ids{"s-6"}));  // crossed 6 again
-  EXPECT_EQ(SummarizeStanding(seller_, kStart + absl::Hours(24 * 200)).active_points, 0);
+  EXPECT_EQ(Summary(seller_, kStart + absl::Hours(24 * 200)).active_points, 0);
 }
 
 TEST_F(EvaluatorTest, LateReportOutsideItsWindowAddsNoPoints) {
@@ -193,7 +179,7 @@ TEST_F(EvaluatorTest, CountRuleFiresOnceAtThresholdAndOutlivesPoints) {
   Report(&seller_, {"counterfeit"}, kStart);
   Report(&seller_, {"counterfeit"}, kStart + absl::Hours(24 * 200));
   const absl::Time third = kStart + absl::Hours(24 * 300);
-  EXPECT_EQ(SummarizeStanding(seller_, third).active_points, 24);  // first one expired
+  EXPECT_EQ(Summary(seller_, third).active_points, 24);  // first one expired
   v1::Decision d = Report(&seller_, {"counterfeit"}, third);
   EXPECT_EQ(Fired(d), (Ids{"s-48", "strikes"}));
   EXPECT_EQ(d.standing_after(), v1::REVOKED);
@@ -248,7 +234,7 @@ TEST_F(EvaluatorTest, RegionOverridesWindowsPointsAndThresholds) {
   EXPECT_EQ(Fired(d), (Ids{"s-6"}));
   d = Report(&seller_, {"minor", {}, "US"}, kStart);
   EXPECT_EQ(Fired(d), (Ids{"s-12"}));  // 11 >= 8 in the US
-  EXPECT_EQ(SummarizeStanding(seller_, kStart + absl::Hours(24 * 120)).active_points, 11);
+  EXPECT_EQ(Summary(seller_, kStart + absl::Hours(24 * 120)).active_points, 11);
 
   // TW: two counterfeits within 30 days are enough for the strikes rule.
   v1::SubjectState tw = creator_;
@@ -274,7 +260,7 @@ TEST_F(EvaluatorTest, ZeroToleranceActsOnASingleEventWithoutPoints) {
   EXPECT_EQ(d.standing_before(), v1::GOOD_STANDING);
   EXPECT_EQ(d.standing_after(), v1::REVOKED);
   // Permanent: still revoked years later.
-  EXPECT_EQ(SummarizeStanding(creator_, kStart + absl::Hours(24 * 3000)).standing, v1::REVOKED);
+  EXPECT_EQ(Summary(creator_, kStart + absl::Hours(24 * 3000)).standing, v1::REVOKED);
 }
 
 TEST_F(EvaluatorTest, AnActionAlreadyInForceIsNotIssuedAgain) {
@@ -320,7 +306,7 @@ TEST_F(EvaluatorTest, SummaryCountsPerCategoryInsideWindows) {
   Report(&seller_, {"minor"}, kStart);
   Report(&seller_, {"minor"}, kStart);
   Report(&seller_, {"counterfeit"}, kStart);
-  StandingSummary s = SummarizeStanding(seller_, kStart + absl::Hours(1));
+  StandingSummary s = Summary(seller_, kStart + absl::Hours(1));
   EXPECT_EQ(s.active_points, 32);
   EXPECT_EQ(s.standing, v1::SUSPENDED);
   ASSERT_EQ(s.category_counts.size(), 2u);
@@ -329,24 +315,27 @@ TEST_F(EvaluatorTest, SummaryCountsPerCategoryInsideWindows) {
   EXPECT_EQ(s.category_counts[1].category(), "minor");
   EXPECT_EQ(s.category_counts[1].count(), 2);
   EXPECT_EQ(s.category_counts[1].active_points(), 8);
-  EXPECT_EQ(s.active_actions.size(), 3u);  // warning, restriction, suspension
+  // The warning (until the minors expire) and the suspension; the restriction was superseded.
+  EXPECT_EQ(s.active_actions.size(), 2u);
+  EXPECT_EQ(s.tier.milestone_id(), "s-24");
   // After 100 days: only counterfeit still counts; every timed action is over.
-  s = SummarizeStanding(seller_, kStart + absl::Hours(24 * 100));
+  s = Summary(seller_, kStart + absl::Hours(24 * 100));
   EXPECT_EQ(s.active_points, 24);
   EXPECT_EQ(s.category_counts.size(), 1u);
-  EXPECT_EQ(s.standing, v1::GOOD_STANDING);
+  // Still at 24 points: the suspension holds until the counterfeit leaves its window.
+  EXPECT_EQ(s.standing, v1::SUSPENDED);
+  EXPECT_EQ(Summary(seller_, kStart + absl::Hours(24 * 181)).standing, v1::GOOD_STANDING);
 }
 
-TEST_F(EvaluatorTest, RightsHoldersAreKeptApartOnlyWhereARuleCountsThem) {
-  // 'minor' has a same-rights-holder rule; 'graded' does not.
+TEST_F(EvaluatorTest, RightsHoldersAreKeptApartFromThePointsBuckets) {
   for (int i = 0; i < 50; ++i) {
     Report(&seller_, {"minor", {}, "", "holder-" + std::to_string(i)}, kStart);
     Report(&seller_, {"graded", {}, "", "holder-" + std::to_string(i)}, kStart);
   }
-  int minor = 0, graded = 0;
-  for (const auto& b : seller_.buckets()) (b.category() == "minor" ? minor : graded)++;
-  EXPECT_EQ(minor, 50);
-  EXPECT_EQ(graded, 1);
+  // Points are read from two buckets, however many complainants there were...
+  EXPECT_EQ(seller_.buckets_size(), 2);
+  // ...while count rules per rights holder read buckets of their own.
+  EXPECT_EQ(seller_.holder_buckets_size(), 100);
 }
 
 TEST_F(EvaluatorTest, StateStaysBoundedByBucketsAndRetention) {
@@ -355,10 +344,14 @@ TEST_F(EvaluatorTest, StateStaysBoundedByBucketsAndRetention) {
   EXPECT_EQ(seller_.buckets_size(), 1);
   EXPECT_EQ(seller_.buckets(0).count(), 1000);
   EXPECT_EQ(seller_.lifetime_violations(), 1000);
-  // Past the longest window (365 days) old buckets are dropped.
+  // Past the longest window of this policy buckets are kept (a later policy may need them)...
   Report(&seller_, {"minor"}, kStart + absl::Hours(24 * 400));
-  EXPECT_EQ(seller_.buckets_size(), 1);
-  EXPECT_EQ(seller_.lifetime_violations(), 1001);
+  EXPECT_EQ(seller_.buckets_size(), 2);
+  // ...until the longest window any policy may have.
+  Report(&seller_, {"minor"}, kStart + absl::Hours(24 * (kAggregateRetentionDays + 2)));
+  ASSERT_EQ(seller_.buckets_size(), 2);
+  EXPECT_EQ(seller_.buckets(0).day(), UnixDay(kStart) + 400);
+  EXPECT_EQ(seller_.lifetime_violations(), 1002);
 }
 
 TEST_F(EvaluatorTest, DeterministicForTheSameInputs) {

@@ -13,17 +13,23 @@ absl::string_view LedgerName(LedgerKind ledger) {
   return ledger == LedgerKind::kSeller ? "seller" : "creator";
 }
 
-Policy::Policy(Contents contents, std::string version)
-    : c_(std::move(contents)), version_(std::move(version)) {
+absl::string_view RepeatModeName(RepeatMode mode) {
+  switch (mode) {
+    case RepeatMode::kWhileAtOrAbove: return "while_at_or_above";
+    case RepeatMode::kEachViolation: return "each_violation";
+    case RepeatMode::kOnCrossing: return "on_crossing";
+  }
+  return "while_at_or_above";
+}
+
+Policy::Policy(Contents contents, std::string version, std::string text)
+    : c_(std::move(contents)), version_(std::move(version)), text_(std::move(text)) {
   retention_days_ = c_.default_window_days;
   for (const auto& [id, category] : c_.categories) {
     if (category.window_days) retention_days_ = std::max(retention_days_, *category.window_days);
   }
   for (const CountRule& rule : c_.count_rules) {
     retention_days_ = std::max(retention_days_, rule.within_days);
-    if (!rule.same_rights_holder) continue;
-    if (rule.categories.empty()) rights_holder_for_all_ = true;
-    rights_holder_categories_.insert(rule.categories.begin(), rule.categories.end());
   }
   for (const auto& [code, region] : c_.regions) {
     if (region.default_window_days) {
@@ -38,8 +44,15 @@ Policy::Policy(Contents contents, std::string version)
   }
 }
 
-bool Policy::TracksRightsHolder(absl::string_view category) const {
-  return rights_holder_for_all_ || rights_holder_categories_.count(category) > 0;
+bool Policy::OverridesThreshold(absl::string_view region, absl::string_view rule_id) const {
+  const RegionOverride* r = FindRegion(region);
+  return r != nullptr && r->thresholds.count(std::string(rule_id)) > 0;
+}
+
+bool Policy::OverridesCountRule(absl::string_view region, absl::string_view rule_id) const {
+  const RegionOverride* r = FindRegion(region);
+  return r != nullptr && (r->thresholds.count(std::string(rule_id)) > 0 ||
+                          r->windows_days.count(std::string(rule_id)) > 0);
 }
 
 const CategoryPolicy* Policy::FindCategory(absl::string_view id) const {

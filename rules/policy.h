@@ -24,6 +24,30 @@ struct SourcePosition {
 
 enum class LedgerKind { kSeller, kCreator };
 
+// How long a subject's aggregates are kept: the longest window any policy may have (the language
+// caps windows at 3650 days). Never the current policy's longest window, so that a policy with
+// short windows cannot erase what a later policy needs (three strikes in 730 days, say).
+inline constexpr int kAggregateRetentionDays = 3650;
+
+// What a milestone or count rule does while its condition keeps holding (the subject stays at or
+// above the threshold).
+enum class RepeatMode {
+  // The rule's actions stay in force while the condition holds, and at least their duration from
+  // the last violation that found it holding: a timed action ends at the later of (decision time
+  // + duration) and the moment expiring points (or counts) take the subject below the threshold.
+  // A subject is never shown clean while it sits in a tier. The default.
+  kWhileAtOrAbove,
+  // Every violation that leaves the condition holding issues the actions afresh, each running its
+  // duration from that violation (Shopee: "extended if more points accrue").
+  kEachViolation,
+  // Once per crossing: the actions are issued when the condition starts to hold, and not again
+  // until it has been seen not to hold at a later violation.
+  kOnCrossing,
+};
+
+// "while_at_or_above", "each_violation", "on_crossing": as policies spell it.
+absl::string_view RepeatModeName(RepeatMode mode);
+
 // The ledger a subject kind writes to.
 LedgerKind LedgerOf(v1::SubjectKind kind);
 absl::string_view LedgerName(LedgerKind ledger);
@@ -58,19 +82,22 @@ struct CategoryPolicy {
   }
 };
 
-// Fires when a subject's active points cross `at_points` from below.
+// Applies when a subject's active points are at or above `at_points`; `repeat` says how often.
 struct MilestoneRule {
   std::string id;
   LedgerKind ledger = LedgerKind::kSeller;
   int at_points = 0;
+  RepeatMode repeat = RepeatMode::kWhileAtOrAbove;
   std::vector<ActionSpec> actions;
   std::string message;
   SourcePosition position;
 };
 
-// Fires when the number of violations matching the filter within the window reaches at_least.
+// Applies when the number of violations matching the filter within the window is at least
+// `at_least`; `repeat` says how often.
 struct CountRule {
   std::string id;
+  RepeatMode repeat = RepeatMode::kWhileAtOrAbove;
   bool for_seller = true;
   bool for_creator = true;
   std::set<std::string> categories;   // empty: any category
@@ -113,15 +140,19 @@ class Policy {
     std::map<std::string, RegionOverride> regions;
   };
 
-  // `version` is the content hash of the source text.
-  Policy(Contents contents, std::string version);
+  // `version` is the content hash of `text`, the exact source.
+  Policy(Contents contents, std::string version, std::string text);
 
   const std::string& name() const { return c_.name; }
   // "sha256:<hex>" of the exact policy text: every decision records it.
   const std::string& version() const { return version_; }
+  // The exact text the policy was compiled from (stored with every activation).
+  const std::string& text() const { return text_; }
   const std::map<std::string, CategoryPolicy>& categories() const { return c_.categories; }
   const std::vector<MilestoneRule>& milestones() const { return c_.milestones; }
   const std::vector<CountRule>& count_rules() const { return c_.count_rules; }
+  const std::map<std::string, RegionOverride>& regions() const { return c_.regions; }
+  int default_window_days() const { return c_.default_window_days; }
 
   // nullptr if the policy has no such category.
   const CategoryPolicy* FindCategory(absl::string_view id) const;
@@ -135,23 +166,22 @@ class Policy {
   int CountThreshold(const CountRule& rule, absl::string_view region) const;
   int CountWindowDays(const CountRule& rule, absl::string_view region) const;
 
-  // How many days of buckets evaluation can ever look at: the longest window in the policy,
-  // region overrides included. Older buckets may be dropped from a subject's state.
+  // How many days of buckets evaluation under this policy looks at: its longest window, region
+  // overrides included. Older buckets are skipped (but kept: see kAggregateRetentionDays).
   int RetentionDays() const { return retention_days_; }
 
-  // Whether some count rule counts this category per rights holder. Only then do a subject's
-  // buckets keep rights holders apart; otherwise one bucket per holder would grow a subject's
-  // aggregates with every new complainant for nothing.
-  bool TracksRightsHolder(absl::string_view category) const;
+  // Whether `region` overrides the threshold of rule `rule_id` (a milestone or count rule).
+  bool OverridesThreshold(absl::string_view region, absl::string_view rule_id) const;
+  // Whether `region` overrides the threshold or window of count rule `rule_id`.
+  bool OverridesCountRule(absl::string_view region, absl::string_view rule_id) const;
 
  private:
   const RegionOverride* FindRegion(absl::string_view region) const;
 
   Contents c_;
   std::string version_;
+  std::string text_;
   int retention_days_ = 0;
-  bool rights_holder_for_all_ = false;
-  std::set<std::string, std::less<>> rights_holder_categories_;
 };
 
 }  // namespace enforcer

@@ -100,6 +100,8 @@ const std::vector<std::string> kActionTypes = {"warning", "restrict_feature", "s
                                                "deactivate_store", "revoke_selling_permission"};
 const std::vector<std::string> kSeverities = {"low", "medium", "high", "critical"};
 const std::vector<std::string> kLedgers = {"seller", "creator"};
+const std::vector<std::string> kRepeatModes = {"while_at_or_above", "each_violation",
+                                               "on_crossing"};
 const std::vector<std::string> kSources = {"listing",     "livestream",
                                            "short_video", "rights_holder_complaint",
                                            "manual_review", "automated_detection"};
@@ -126,7 +128,8 @@ class Parser {
     if (diags_.size() > kMaxDiagnostics) diags_.resize(kMaxDiagnostics);
     result.diagnostics = std::move(diags_);
     if (result.diagnostics.empty()) {
-      result.policy = std::make_shared<const Policy>(std::move(c_), ContentHash(text));
+      result.policy =
+          std::make_shared<const Policy>(std::move(c_), ContentHash(text), std::string(text));
     }
     return result;
   }
@@ -320,6 +323,20 @@ class Parser {
     *creator = std::count(picked.begin(), picked.end(), 1) > 0;
   }
 
+  void ReadRepeat(const YAML::Node& node, const std::string& what, RepeatMode* out) {
+    std::string name;
+    if (!ReadString(node, what, &name)) return;
+    auto it = std::find(kRepeatModes.begin(), kRepeatModes.end(), name);
+    if (it == kRepeatModes.end()) {
+      Error(node, absl::StrCat(what, ": unknown value '", name, "'", Suggestion(name, kRepeatModes),
+                               "; expected one of: ", absl::StrJoin(kRepeatModes, ", ")));
+      return;
+    }
+    static const RepeatMode kModes[] = {RepeatMode::kWhileAtOrAbove, RepeatMode::kEachViolation,
+                                        RepeatMode::kOnCrossing};
+    *out = kModes[it - kRepeatModes.begin()];
+  }
+
   // An action: a bare type name, or {type, feature, duration}.
   void ReadAction(const YAML::Node& node, const std::string& what, std::vector<ActionSpec>* out) {
     ActionSpec action;
@@ -505,7 +522,8 @@ class Parser {
                     MilestoneRule rule;
                     rule.ledger = ledger;
                     rule.position = Pos(n);
-                    auto f = ReadMap(n, what, {"id", "at", "message", "actions"}, {"id", "at", "actions"});
+                    auto f = ReadMap(n, what, {"id", "at", "repeat", "message", "actions"},
+                                     {"id", "at", "actions"});
                     if (!f) return;
                     if (f->count("id") && ReadId((*f)["id"].value, absl::StrCat(what, ".id"), true, &rule.id)) {
                       NoteRuleId(rule.id, (*f)["id"].value);
@@ -520,6 +538,7 @@ class Parser {
                                            "); put both rules' actions in one milestone"));
                       }
                     }
+                    if (f->count("repeat")) ReadRepeat((*f)["repeat"].value, absl::StrCat(what, ".repeat"), &rule.repeat);
                     if (f->count("message")) ReadString((*f)["message"].value, absl::StrCat(what, ".message"), &rule.message);
                     if (f->count("actions")) ReadActions((*f)["actions"].value, absl::StrCat(what, ".actions"), &rule.actions);
                     c_.milestones.push_back(std::move(rule));
@@ -534,7 +553,8 @@ class Parser {
   void ParseCountRule(const YAML::Node& node, const std::string& what) {
     CountRule rule;
     rule.position = Pos(node);
-    auto fields = ReadMap(node, what, {"id", "ledgers", "match", "at_least", "within", "message", "actions"},
+    auto fields = ReadMap(node, what,
+                          {"id", "ledgers", "match", "at_least", "within", "repeat", "message", "actions"},
                           {"id", "at_least", "within", "actions"});
     if (!fields) return;
     Fields& f = *fields;
@@ -573,6 +593,7 @@ class Parser {
     }
     if (f.count("at_least")) ReadInt(f["at_least"].value, absl::StrCat(what, ".at_least"), 1, 100000, &rule.at_least);
     if (f.count("within")) ReadDays(f["within"].value, absl::StrCat(what, ".within"), &rule.within_days);
+    if (f.count("repeat")) ReadRepeat(f["repeat"].value, absl::StrCat(what, ".repeat"), &rule.repeat);
     if (f.count("message")) ReadString(f["message"].value, absl::StrCat(what, ".message"), &rule.message);
     if (f.count("actions")) ReadActions(f["actions"].value, absl::StrCat(what, ".actions"), &rule.actions);
     c_.count_rules.push_back(std::move(rule));
@@ -642,6 +663,15 @@ class Parser {
   void Validate() {
     std::vector<std::string> category_ids;
     for (const auto& [id, cat] : c_.categories) category_ids.push_back(id);
+    // A decision names take-downs by their category id and every other firing by its rule id:
+    // the two must never be confused.
+    for (const auto& [id, position] : rule_ids_) {
+      auto cat = c_.categories.find(id);
+      if (cat == c_.categories.end()) continue;
+      AddAt(position, absl::StrCat("rule id '", id, "' is also the id of the category at line ",
+                                   cat->second.position.line,
+                                   "; decisions name take-downs by category id, so rule ids must differ"));
+    }
     for (const Ref& ref : category_refs_) {
       if (!c_.categories.count(ref.id)) {
         Error(ref.node, absl::StrCat(ref.what, ": unknown category '", ref.id, "'",

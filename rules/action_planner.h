@@ -1,0 +1,81 @@
+// ActionPlanner: turns the actions that rules ask for into the effective ones.
+//
+// Subject actions form one scope, ranked warning < restrict_feature < suspend < deactivate_store
+// < revoke_selling_permission. An action is not issued when the subject already has one of the
+// same type and feature in force at least as long ("already in force"), or when a higher action
+// that lasts at least as long is in force or issued by the same decision ("superseded": the
+// decision records what covered it). An issued action that outlasts a running one of the same type
+// and feature replaces it (an extension; also recorded). So one decision never sends downstream a
+// suspension and a deactivation together.
+#ifndef ENFORCERD_RULES_ACTION_PLANNER_H_
+#define ENFORCERD_RULES_ACTION_PLANNER_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "google/protobuf/repeated_ptr_field.h"
+#include "proto/enforcer.pb.h"
+#include "proto/ledger.pb.h"
+#include "rules/policy.h"
+
+namespace enforcer {
+
+// Whether `action` is in force at `now` (permanent, or ending after now).
+bool IsActive(const v1::Action& action, absl::Time now);
+
+// When an action ends; InfiniteFuture for a permanent one.
+absl::Time EndOf(const v1::Action& action);
+
+// The standing an action type imposes (GOOD_STANDING for take-downs).
+v1::Standing StandingOf(v1::ActionType type);
+
+class ActionPlanner {
+ public:
+  // Actions get ids "<id_prefix>/<SELLER|CREATOR>/<n>", n counting from `first_index`, name
+  // `violation_id` (if any) and start at `now`. `state` holds the subject's actions in force and
+  // receives the issued ones.
+  ActionPlanner(std::string id_prefix, std::string violation_id, int first_index, absl::Time now,
+                v1::SubjectState* state);
+
+  // Rule `rule_id` asks for `spec`, ending at `ends` (InfiniteFuture: permanent), because of
+  // `reason` (a sentence for the seller).
+  void Request(const std::string& rule_id, const ActionSpec& spec, absl::Time ends,
+               const std::string& reason);
+
+  // Decides every request: appends the issued actions to `issued` and what was covered to
+  // `superseded`, and updates the state's actions.
+  void Finish(google::protobuf::RepeatedPtrField<v1::Action>* issued,
+              google::protobuf::RepeatedPtrField<v1::Supersession>* superseded);
+
+ private:
+  struct Request_ {
+    std::string rule_id;
+    ActionSpec spec;
+    absl::Time ends;
+    std::string reason;
+    enum { kPending, kInForce, kCovered, kIssue } outcome = kPending;
+    const v1::Action* covered_by_state = nullptr;
+    int covered_by_request = -1;
+  };
+  void Decide(int index);
+  v1::Action MakeAction(const Request_& r, int n) const;
+
+  std::string id_prefix_;
+  std::string violation_id_;
+  int first_index_;
+  absl::Time now_;
+  v1::SubjectState* state_;
+  std::vector<Request_> requests_;
+};
+
+// "Selling suspended for 28 days", "Store deactivated", ... for an action starting at `now` and
+// ending at `ends`.
+std::string ActionPhrase(const ActionSpec& spec, absl::Time now, absl::Time ends);
+
+// "14 days", "12 hours": durations as a seller reads them.
+std::string HumanDuration(absl::Duration d);
+
+}  // namespace enforcer
+
+#endif  // ENFORCERD_RULES_ACTION_PLANNER_H_

@@ -1,0 +1,129 @@
+// The aggregate side of the evaluator: folding facts into buckets, pruning, and reading standing.
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "proto/timestamp.h"
+#include "rules/action_planner.h"
+#include "rules/evaluator.h"
+#include "rules/scoring.h"
+#include "rules/tier.h"
+
+namespace enforcer {
+namespace {
+
+template <typename Bucket>
+void KeepOrderedByDay(google::protobuf::RepeatedPtrField<Bucket>* buckets, int64_t day) {
+  for (int i = buckets->size() - 1; i > 0 && buckets->Get(i - 1).day() > day; --i) {
+    buckets->SwapElements(i, i - 1);
+  }
+}
+
+void AddToBuckets(const ViolationFacts& v, int64_t day, v1::SubjectState* state) {
+  for (v1::WindowBucket& b : *state->mutable_buckets()) {
+    if (b.day() == day && b.category() == v.category && b.source() == v.source &&
+        b.region() == v.region && b.severity() == v.severity) {
+      b.set_count(b.count() + 1);
+      return;
+    }
+  }
+  v1::WindowBucket* b = state->add_buckets();
+  b->set_day(day);
+  b->set_category(v.category);
+  b->set_source(v.source);
+  b->set_region(v.region);
+  b->set_severity(v.severity);
+  b->set_count(1);
+  KeepOrderedByDay(state->mutable_buckets(), day);
+}
+
+void AddToHolderBuckets(const ViolationFacts& v, int64_t day, v1::SubjectState* state) {
+  for (v1::HolderBucket& b : *state->mutable_holder_buckets()) {
+    if (b.day() == day && b.category() == v.category && b.source() == v.source &&
+        b.region() == v.region && b.rights_holder_id() == v.rights_holder_id) {
+      b.set_count(b.count() + 1);
+      return;
+    }
+  }
+  v1::HolderBucket* b = state->add_holder_buckets();
+  b->set_day(day);
+  b->set_category(v.category);
+  b->set_source(v.source);
+  b->set_region(v.region);
+  b->set_rights_holder_id(v.rights_holder_id);
+  b->set_count(1);
+  KeepOrderedByDay(state->mutable_holder_buckets(), day);
+}
+
+}  // namespace
+
+ViolationFacts FactsOf(const v1::Violation& violation) {
+  const v1::ReportViolationRequest& r = violation.report();
+  ViolationFacts v;
+  v.violation_id = violation.violation_id();
+  v.category = r.category();
+  v.severity = r.severity();
+  v.source = r.source();
+  v.region = r.region();
+  v.rights_holder_id = r.rights_holder_id();
+  v.object_id = r.object_id();
+  v.occurred_at = FromProtoTime(r.occurred_at());
+  return v;
+}
+
+void FoldViolationFacts(const ViolationFacts& v, v1::SubjectState* state) {
+  const int64_t day = UnixDay(v.occurred_at);
+  AddToBuckets(v, day, state);
+  if (!v.rights_holder_id.empty()) AddToHolderBuckets(v, day, state);
+  if (state->lifetime_violations() < std::numeric_limits<int64_t>::max()) {
+    state->set_lifetime_violations(state->lifetime_violations() + 1);
+  }
+}
+
+void PruneState(absl::Time now, v1::SubjectState* state) {
+  const int64_t oldest_day = UnixDay(now) - kAggregateRetentionDays;
+  auto* buckets = state->mutable_buckets();
+  buckets->erase(std::remove_if(buckets->begin(), buckets->end(),
+                                [&](const v1::WindowBucket& b) { return b.day() < oldest_day; }),
+                 buckets->end());
+  auto* holders = state->mutable_holder_buckets();
+  holders->erase(std::remove_if(holders->begin(), holders->end(),
+                                [&](const v1::HolderBucket& b) { return b.day() < oldest_day; }),
+                 holders->end());
+  auto* actions = state->mutable_actions();
+  actions->erase(std::remove_if(actions->begin(), actions->end(),
+                                [&](const v1::Action& a) { return !IsActive(a, now); }),
+                 actions->end());
+}
+
+v1::Standing DeriveStanding(const google::protobuf::RepeatedPtrField<v1::Action>& actions,
+                            absl::Time now) {
+  v1::Standing worst = v1::GOOD_STANDING;
+  for (const v1::Action& a : actions) {
+    if (IsActive(a, now)) worst = std::max(worst, StandingOf(a.type()));
+  }
+  return worst;
+}
+
+StandingSummary SummarizeStanding(const Policy& policy, const v1::SubjectState& state,
+                                  absl::Time now) {
+  StandingSummary s;
+  const PointsScore score(policy, state, UnixDay(now));
+  s.standing = DeriveStanding(state.actions(), now);
+  s.active_points = score.active_points();
+  for (const v1::Action& a : state.actions()) {
+    if (IsActive(a, now)) s.active_actions.push_back(a);
+  }
+  for (const auto& [category, total] : score.by_category()) {
+    v1::CategoryCount c;
+    c.set_category(category);
+    c.set_count(SaturateToInt32(total.count));
+    c.set_active_points(SaturateToInt32(total.points));
+    c.set_window_days(total.window_days);
+    s.category_counts.push_back(std::move(c));
+  }
+  s.tier = TierOf(policy, score, LedgerOf(state.subject().kind()));
+  return s;
+}
+
+}  // namespace enforcer

@@ -1,0 +1,181 @@
+// The escalation model: tiers as levels, repeat modes, regions that never skip a tier, policy
+// changes that reach subjects already above a threshold, and minimal actions.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "proto/timestamp.h"
+#include "rules/default_policy.h"
+#include "rules/evaluator.h"
+#include "rules/evaluator_test_fixture.h"
+
+namespace enforcer {
+namespace {
+
+using testing::ActionTypes;
+using testing::Days;
+using testing::Ids;
+using testing::kStart;
+using testing::MustCompile;
+using testing::NewSubject;
+
+class ModelTest : public testing::EvaluatorFixture {
+ protected:
+  v1::SubjectState seller_ = NewSubject(v1::SELLER, "s1");
+};
+
+// A ladder with one rule per repeat mode, 2 points per report.
+constexpr char kModes[] = R"yaml(
+policy: modes
+categories:
+  spam: {points: 2}
+milestones:
+  seller:
+    - {id: hold-4, at: 4, actions: [{type: warning, duration: 10d}]}
+    - {id: each-6, at: 6, repeat: each_violation,
+       actions: [{type: restrict_feature, feature: ads, duration: 5d}]}
+    - {id: once-8, at: 8, repeat: on_crossing,
+       actions: [{type: restrict_feature, feature: live, duration: 5d}]}
+)yaml";
+
+TEST_F(ModelTest, RepeatModesDifferWhileTheSubjectStaysAboveTheThreshold) {
+  auto policy = MustCompile(kModes);
+  Decide(*policy, &seller_, {"spam"}, kStart);                            // 2
+  EXPECT_EQ(Fired(Decide(*policy, &seller_, {"spam"}, kStart)), Ids{"hold-4"});  // 4
+  EXPECT_EQ(Fired(Decide(*policy, &seller_, {"spam"}, kStart)), Ids{"each-6"});  // 6
+  EXPECT_EQ(Fired(Decide(*policy, &seller_, {"spam"}, kStart)), (Ids{"each-6", "once-8"}));  // 8
+  // Ten days later, still at 8 points: each_violation re-issues its 5 days, on_crossing does not,
+  // and the level warning has held all along (until the points expire on day 90).
+  v1::Decision d = Decide(*policy, &seller_, {"spam"}, Days(kStart, 10));  // 10
+  EXPECT_EQ(Fired(d), Ids{"each-6"});
+  ASSERT_EQ(d.actions_size(), 1);
+  EXPECT_EQ(FromProtoTime(d.actions(0).expires_at()), Days(Days(kStart, 10), 5));
+  EXPECT_EQ(SummarizeStanding(*policy, seller_, Days(kStart, 20)).standing, v1::WARNED);
+  // The points expire on day 90 (all but the last report) and day 100: the warning with them.
+  EXPECT_EQ(SummarizeStanding(*policy, seller_, Days(kStart, 89)).standing, v1::WARNED);
+  EXPECT_EQ(SummarizeStanding(*policy, seller_, Days(kStart, 91)).standing, v1::GOOD_STANDING);
+  // Back under 8: on_crossing fires again when the subject crosses anew.
+  for (int i = 0; i < 2; ++i) Decide(*policy, &seller_, {"spam"}, Days(kStart, 95));  // 2 + 4
+  d = Decide(*policy, &seller_, {"spam"}, Days(kStart, 95));                          // 8
+  EXPECT_EQ(Fired(d), (Ids{"each-6", "once-8"}));
+}
+
+// Hole 2: a seller above an ended tier re-escalates; never clean at 45 of 48 points.
+TEST_F(ModelTest, DefaultPackKeepsASellerAboveATierInIt) {
+  auto policy = MustCompile(kDefaultPolicyYaml);
+  Decide(*policy, &seller_, {"counterfeit_confirmed", {}, "", "b1", v1::SOURCE_LISTING, {}, "l1"}, kStart);
+  Decide(*policy, &seller_, {"ip_complaint_valid", {}, "", "b2", v1::SOURCE_LISTING, v1::SEVERITY_HIGH, "l2"}, kStart);
+  v1::Decision d = Decide(*policy, &seller_,
+                          {"ip_complaint_valid", {}, "", "b3", v1::SOURCE_LISTING, v1::SEVERITY_LOW, "l3"}, kStart);
+  EXPECT_EQ(d.active_points(), 37);
+  EXPECT_EQ(d.standing_after(), v1::SUSPENDED);
+  // 91 days later: 37 points still active (180-day windows), so still suspended.
+  const StandingSummary later = SummarizeStanding(*policy, seller_, Days(kStart, 91));
+  EXPECT_EQ(later.active_points, 37);
+  EXPECT_EQ(later.standing, v1::SUSPENDED);
+  EXPECT_EQ(later.tier.milestone_id(), "seller-suspension-36");
+  EXPECT_EQ(later.tier.points_to_next(), 11);
+  d = Decide(*policy, &seller_, {"ip_complaint_valid", {}, "", "b4", v1::SOURCE_LISTING, v1::SEVERITY_LOW, "l4"}, Days(kStart, 91));
+  d = Decide(*policy, &seller_, {"ip_complaint_valid", {}, "", "b5", v1::SOURCE_LISTING, v1::SEVERITY_LOW, "l5"}, Days(kStart, 91));
+  EXPECT_EQ(d.active_points(), 45);
+  EXPECT_EQ(d.standing_after(), v1::SUSPENDED);
+  // The suspension already holds until the points fall below 36 (day 180). The new points keep
+  // the seller at 6 or more until day 271, so the 6-point warning is extended to then.
+  EXPECT_EQ(Fired(d), (Ids{"ip_complaint_valid", "seller-caution-6"}));
+  ASSERT_EQ(d.actions_size(), 2);
+  EXPECT_EQ(FromProtoTime(d.actions(1).expires_at()),
+            absl::FromUnixSeconds((UnixDay(Days(kStart, 91)) + 180) * 86400));
+  EXPECT_EQ(SummarizeStanding(*policy, seller_, Days(kStart, 179)).standing, v1::SUSPENDED);
+  // On day 180 the first three expire: 8 points, below every milestone but the 6-point one.
+  const StandingSummary after = SummarizeStanding(*policy, seller_, Days(kStart, 181));
+  EXPECT_EQ(after.active_points, 8);
+  EXPECT_EQ(after.tier.milestone_id(), "seller-caution-6");
+}
+
+// Hole 1: a lower regional threshold applies while the subject has points from that region.
+constexpr char kRegions[] = R"yaml(
+policy: regions
+categories:
+  spam: {points: 2}
+milestones:
+  seller:
+    - {id: warn, at: 4, actions: [{type: warning, duration: 30d}]}
+regions:
+  PH:
+    thresholds: {warn: 2}
+)yaml";
+
+TEST_F(ModelTest, AMixOfRegionsNeverSkipsATier) {
+  auto policy = MustCompile(kRegions);
+  EXPECT_EQ(Fired(Decide(*policy, &seller_, {"spam", {}, "US"}, kStart)), Ids{});      // 2
+  v1::Decision d = Decide(*policy, &seller_, {"spam", {}, "PH"}, kStart);              // 4
+  EXPECT_EQ(Fired(d), Ids{"warn"});
+  EXPECT_NE(d.rules_fired(0).reason().find("crossing the 2-point milestone"), std::string::npos)
+      << d.rules_fired(0).reason();
+  d = Decide(*policy, &seller_, {"spam", {}, "US"}, kStart);                           // 6
+  EXPECT_EQ(d.standing_after(), v1::WARNED);
+  // A PH report to a seller already at 2 US points is at the PH threshold too.
+  v1::SubjectState other = NewSubject(v1::SELLER, "s2");
+  Decide(*policy, &other, {"spam", {}, "US"}, kStart);
+  EXPECT_EQ(Decide(*policy, &other, {"spam", {}, "PH"}, kStart).standing_after(), v1::WARNED);
+}
+
+// Hole 3: a tightened policy reaches a subject already above the new threshold.
+TEST_F(ModelTest, ATightenedPolicyReachesSubjectsAlreadyAboveTheNewThreshold) {
+  auto loose = MustCompile(R"yaml(
+policy: loose
+categories: {spam: {points: 1}, big: {points: 3}}
+milestones: {seller: [{id: warn, at: 4, actions: [{type: warning, duration: 30d}]}]}
+)yaml");
+  auto tight = MustCompile(R"yaml(
+policy: tight
+categories: {spam: {points: 1}, big: {points: 3}}
+milestones: {seller: [{id: warn, at: 2, actions: [{type: warning, duration: 30d}]}]}
+)yaml");
+  Decide(*loose, &seller_, {"spam"}, kStart);
+  Decide(*loose, &seller_, {"spam"}, kStart);  // 2 points, under the loose threshold
+  v1::Decision d = Decide(*tight, &seller_, {"big"}, kStart);  // 2 -> 5 under the tight one
+  EXPECT_EQ(Fired(d), Ids{"warn"});
+  EXPECT_EQ(d.standing_after(), v1::WARNED);
+}
+
+// Hole 7: one decision, the effective actions only.
+TEST_F(ModelTest, HigherActionsSupersedeLowerOnesInOneDecision) {
+  auto policy = MustCompile(kDefaultPolicyYaml);
+  Decide(*policy, &seller_, {"counterfeit_confirmed", {}, "", "b1", v1::SOURCE_LISTING, {}, "l1"}, kStart);
+  v1::Decision d = Decide(*policy, &seller_,
+                          {"counterfeit_confirmed", {}, "", "b2", v1::SOURCE_LISTING, {}, "l2"}, kStart);
+  EXPECT_EQ(d.active_points(), 48);
+  EXPECT_EQ(Types(d), (ActionTypes{v1::ACTION_TAKE_DOWN, v1::ACTION_DEACTIVATE_STORE}));
+  // The 28-day suspension the 36-point milestone asks for is recorded as superseded.
+  bool suspension_superseded = false;
+  for (const v1::Supersession& s : d.superseded()) {
+    if (s.action().type() == v1::ACTION_SUSPEND &&
+        s.superseded_by_type() == v1::ACTION_DEACTIVATE_STORE) {
+      suspension_superseded = true;
+    }
+  }
+  EXPECT_TRUE(suspension_superseded);
+
+  // Zero tolerance on a TW counterfeit: take-down and revocation, nothing else.
+  v1::SubjectState tw = NewSubject(v1::SELLER, "tw");
+  Decide(*policy, &tw, {"counterfeit_confirmed", {}, "TW", "b1", v1::SOURCE_LISTING, {}, "l1"}, kStart);
+  d = Decide(*policy, &tw, {"counterfeit_confirmed", {}, "TW", "b1", v1::SOURCE_LISTING, {}, "l2"}, kStart);
+  EXPECT_EQ(Types(d), (ActionTypes{v1::ACTION_TAKE_DOWN, v1::ACTION_REVOKE_SELLING_PERMISSION}));
+  EXPECT_EQ(d.standing_after(), v1::REVOKED);
+}
+
+TEST_F(ModelTest, RunawaySumsSaturateInsteadOfWrapping) {
+  auto policy = MustCompile("policy: big\ncategories: {huge: {points: 1000}}\n");
+  v1::WindowBucket* b = seller_.add_buckets();
+  b->set_day(UnixDay(kStart));
+  b->set_category("huge");
+  b->set_source(v1::SOURCE_LISTING);
+  b->set_count(int64_t{1} << 60);
+  v1::Decision d = Decide(*policy, &seller_, {"huge"}, kStart);
+  EXPECT_EQ(d.active_points(), std::numeric_limits<int32_t>::max());
+  EXPECT_GT(d.active_points_before(), 0);
+}
+
+}  // namespace
+}  // namespace enforcer

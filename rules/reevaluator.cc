@@ -1,0 +1,262 @@
+#include "rules/reevaluator.h"
+
+#include <map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "proto/timestamp.h"
+#include "rules/action_planner.h"
+#include "rules/scoring.h"
+#include "rules/tier.h"
+
+namespace enforcer {
+namespace {
+
+bool SameRule(const v1::Action& a, const v1::Action& b) {
+  return a.rule_id() == b.rule_id() && a.type() == b.type() && a.feature() == b.feature();
+}
+
+std::string PolicyLabel(const Policy& policy) {
+  return absl::StrCat("policy ", policy.name(), " (", policy.version().substr(0, 19), ")");
+}
+
+v1::ActionLift Lift(const v1::Action& action, const Policy& policy, std::string reason) {
+  v1::ActionLift lift;
+  *lift.mutable_action() = action;
+  lift.set_reason(std::move(reason));
+  lift.set_policy_version(policy.version());
+  return lift;
+}
+
+// Matches what the subject has in force against what the replay has, rule by rule.
+void Reconcile(const Policy& policy, const v1::SubjectState& current,
+               const v1::SubjectState& desired, absl::Time now, const std::string& id_prefix,
+               v1::Reevaluation* record, std::vector<v1::Action>* kept) {
+  std::vector<bool> used(desired.actions_size(), false);
+  std::vector<const v1::Action*> to_issue;
+  for (const v1::Action& c : current.actions()) {
+    if (!IsActive(c, now)) continue;
+    int match = -1;
+    for (int j = 0; j < desired.actions_size() && match < 0; ++j) {
+      if (!used[j] && IsActive(desired.actions(j), now) && SameRule(c, desired.actions(j))) match = j;
+    }
+    if (match >= 0 && EndOf(c) == EndOf(desired.actions(match))) {
+      used[match] = true;
+      kept->push_back(c);
+      continue;
+    }
+    if (match >= 0) {
+      used[match] = true;
+      to_issue.push_back(&desired.actions(match));
+      *record->add_actions_lifted() =
+          Lift(c, policy, absl::StrCat("replaced: under ", PolicyLabel(policy),
+                                       " it would run for a different time"));
+      continue;
+    }
+    *record->add_actions_lifted() = Lift(
+        c, policy, absl::StrCat(PolicyLabel(policy), " would not have it in force now"));
+  }
+  for (int j = 0; j < desired.actions_size(); ++j) {
+    if (!used[j] && IsActive(desired.actions(j), now)) to_issue.push_back(&desired.actions(j));
+  }
+  int n = 1;
+  for (const v1::Action* d : to_issue) {
+    v1::Action a = *d;
+    a.set_action_id(absl::StrCat(id_prefix, "/", v1::SubjectKind_Name(current.subject().kind()), "/", n++));
+    *a.mutable_starts_at() = ToProtoTime(now);
+    a.set_reason(absl::StrCat(d->reason(), " (re-evaluated under ", PolicyLabel(policy), ")"));
+    v1::RuleFiring* f = record->add_rules_fired();
+    f->set_rule_id(a.rule_id());
+    f->set_reason(a.reason());
+    *record->add_actions_issued() = std::move(a);
+  }
+}
+
+}  // namespace
+
+bool NeedsReevaluation(const v1::SubjectState& state, const Policy& policy) {
+  return state.lifetime_violations() > 0 && state.policy_version() != policy.version();
+}
+
+std::vector<RecordedViolation> RecordedViolations(const std::vector<v1::LedgerEntry>& log) {
+  std::map<std::string, ViolationFacts> facts;
+  std::vector<RecordedViolation> out;
+  for (const v1::LedgerEntry& e : log) {
+    if (e.has_violation()) {
+      facts[e.violation().violation_id()] = FactsOf(e.violation());
+    } else if (e.has_decision()) {
+      auto it = facts.find(e.decision().violation_id());
+      if (it != facts.end()) out.push_back({it->second, FromProtoTime(e.decision().decided_at())});
+    }
+  }
+  return out;
+}
+
+v1::SubjectState ReplayUnder(const Policy& policy, const v1::Subject& subject,
+                             const std::vector<RecordedViolation>& violations, absl::Time now) {
+  v1::SubjectState state;
+  *state.mutable_subject() = subject;
+  const LedgerKind ledger = LedgerOf(subject.kind());
+  for (const RecordedViolation& rv : violations) {
+    const CategoryPolicy* category = policy.FindCategory(rv.facts.category);
+    if (category != nullptr && category->CountsFor(ledger)) {
+      ViolationFacts facts = rv.facts;
+      facts.emit_object_actions = false;  // take-downs are not part of a subject's state
+      state = EvaluateViolation(policy, std::move(state), facts, rv.decided_at).state;
+    } else {
+      // The policy no longer scores it, but its facts stay: a later policy may.
+      PruneState(rv.decided_at, &state);
+      FoldViolationFacts(rv.facts, &state);
+    }
+  }
+  PruneState(now, &state);
+  state.set_policy_version(policy.version());
+  return state;
+}
+
+ReevaluationOutcome Reevaluate(const Policy& policy, const Policy* previous,
+                               v1::SubjectState current,
+                               const std::vector<RecordedViolation>& violations, absl::Time now,
+                               const std::string& id_prefix) {
+  ReevaluationOutcome out;
+  PruneState(now, &current);
+  const int64_t today = UnixDay(now);
+  v1::Reevaluation& record = out.record;
+  record.set_policy_version(policy.version());
+  record.set_previous_policy_version(current.policy_version());
+  record.set_active_points_before(SaturateToInt32(
+      PointsScore(previous != nullptr ? *previous : policy, current, today).active_points()));
+  record.set_standing_before(DeriveStanding(current.actions(), now));
+  *record.mutable_decided_at() = ToProtoTime(now);
+  record.set_reason(absl::StrCat(PolicyLabel(policy),
+                                 " became active after this subject's last decision; re-evaluated "
+                                 "as if it had always been in force"));
+
+  out.state = ReplayUnder(policy, current.subject(), violations, now);
+  std::vector<v1::Action> kept;
+  Reconcile(policy, current, out.state, now, id_prefix, &record, &kept);
+  out.state.clear_actions();
+  for (v1::Action& a : kept) *out.state.add_actions() = std::move(a);
+  for (const v1::Action& a : record.actions_issued()) *out.state.add_actions() = a;
+
+  const PointsScore after(policy, out.state, today);
+  record.set_active_points(SaturateToInt32(after.active_points()));
+  record.set_standing_after(DeriveStanding(out.state.actions(), now));
+  *record.mutable_tier_after() = TierOf(policy, after, LedgerOf(current.subject().kind()));
+  return out;
+}
+
+namespace {
+
+// Empty if equal; otherwise the first differences, for the report.
+std::string Differences(const google::protobuf::Message& recorded,
+                        const google::protobuf::Message& rerun) {
+  std::string diff;
+  google::protobuf::util::MessageDifferencer differencer;
+  differencer.ReportDifferencesToString(&diff);
+  if (differencer.Compare(recorded, rerun)) return "";
+  if (diff.size() > 300) diff = absl::StrCat(diff.substr(0, 300), "...");
+  return diff;
+}
+
+bool HasTakeDown(const v1::Decision& d) {
+  for (const v1::Action& a : d.actions()) {
+    if (a.type() == v1::ACTION_TAKE_DOWN) return true;
+  }
+  return false;
+}
+
+// A decision whose policy is unknown: take its facts and actions as recorded.
+void FoldAsRecorded(const RecordedViolation& rv, const v1::Decision& d, v1::SubjectState* state) {
+  PruneState(rv.decided_at, state);
+  FoldViolationFacts(rv.facts, state);
+  for (const v1::Supersession& s : d.superseded()) {
+    if (s.action().action_id().empty()) continue;
+    auto* actions = state->mutable_actions();
+    for (int i = actions->size() - 1; i >= 0; --i) {
+      if (actions->Get(i).action_id() == s.action().action_id() &&
+          actions->Get(i).type() == s.superseded_by_type()) {
+        actions->DeleteSubrange(i, 1);
+      }
+    }
+  }
+  for (const v1::Action& a : d.actions()) {
+    if (a.type() != v1::ACTION_TAKE_DOWN) *state->add_actions() = a;
+  }
+  state->set_policy_version(d.policy_version());
+}
+
+void ApplyRecordedReevaluation(const v1::Reevaluation& r, v1::SubjectState* state) {
+  for (const v1::ActionLift& lift : r.actions_lifted()) {
+    auto* actions = state->mutable_actions();
+    for (int i = actions->size() - 1; i >= 0; --i) {
+      if (actions->Get(i).action_id() == lift.action().action_id()) actions->DeleteSubrange(i, 1);
+    }
+  }
+  for (const v1::Action& a : r.actions_issued()) *state->add_actions() = a;
+  state->set_policy_version(r.policy_version());
+}
+
+}  // namespace
+
+FoldResult FoldLedger(const PolicyResolver& policies, const v1::Subject& subject,
+                      const std::vector<v1::LedgerEntry>& log, absl::Time now) {
+  FoldResult out;
+  *out.state.mutable_subject() = subject;
+  const LedgerKind ledger = LedgerOf(subject.kind());
+  std::map<std::string, ViolationFacts> recorded;
+  for (const v1::LedgerEntry& e : log) {
+    if (e.has_violation()) {
+      recorded[e.violation().violation_id()] = FactsOf(e.violation());
+    } else if (e.has_decision()) {
+      const v1::Decision& d = e.decision();
+      auto it = recorded.find(d.violation_id());
+      if (it == recorded.end()) {
+        out.disagreements.push_back(absl::StrCat(d.violation_id(), ": decision without its violation"));
+        continue;
+      }
+      RecordedViolation rv{it->second, FromProtoTime(d.decided_at())};
+      const Policy* policy = policies(d.policy_version());
+      const CategoryPolicy* category = policy ? policy->FindCategory(rv.facts.category) : nullptr;
+      if (category != nullptr && category->CountsFor(ledger)) {
+        rv.facts.emit_object_actions = HasTakeDown(d);
+        Evaluation eval = EvaluateViolation(*policy, std::move(out.state), rv.facts, rv.decided_at);
+        if (std::string diff = Differences(d, eval.decision); !diff.empty()) {
+          out.disagreements.push_back(absl::StrCat(
+              d.violation_id(), ": re-running the decision under ", d.policy_version().substr(0, 19),
+              " gives a different result than the recorded one: ", diff));
+        }
+        out.state = std::move(eval.state);
+      } else {
+        FoldAsRecorded(rv, d, &out.state);
+        ++out.folded_as_recorded;
+      }
+      rv.facts.emit_object_actions = true;
+      out.violations.push_back(std::move(rv));
+    } else if (e.has_reevaluation()) {
+      const v1::Reevaluation& r = e.reevaluation();
+      const Policy* policy = policies(r.policy_version());
+      if (policy == nullptr) {
+        ApplyRecordedReevaluation(r, &out.state);
+        continue;
+      }
+      // Resolved before the state is moved into the call.
+      const Policy* previous = policies(out.state.policy_version());
+      ReevaluationOutcome redo =
+          Reevaluate(*policy, previous, std::move(out.state), out.violations,
+                     FromProtoTime(r.decided_at()), absl::StrCat("r", e.sequence()));
+      if (std::string diff = Differences(r, redo.record); !diff.empty()) {
+        out.disagreements.push_back(absl::StrCat(
+            "r", e.sequence(), ": re-running the re-evaluation under ",
+            r.policy_version().substr(0, 19), " gives a different result than the recorded one: ",
+            diff));
+      }
+      out.state = std::move(redo.state);
+    }
+  }
+  PruneState(now, &out.state);
+  return out;
+}
+
+}  // namespace enforcer

@@ -1,0 +1,204 @@
+#include "rules/scoring.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace enforcer {
+
+int32_t SaturateToInt32(int64_t value) {
+  if (value > std::numeric_limits<int32_t>::max()) return std::numeric_limits<int32_t>::max();
+  if (value < std::numeric_limits<int32_t>::min()) return std::numeric_limits<int32_t>::min();
+  return static_cast<int32_t>(value);
+}
+
+namespace {
+
+// a * b for non-negative counts and points, saturating instead of wrapping.
+int64_t SaturatingMultiply(int64_t a, int64_t b) {
+  if (a != 0 && b > std::numeric_limits<int64_t>::max() / a) {
+    return std::numeric_limits<int64_t>::max();
+  }
+  return a * b;
+}
+
+int64_t SaturatingAdd(int64_t a, int64_t b) {
+  if (b > 0 && a > std::numeric_limits<int64_t>::max() - b) {
+    return std::numeric_limits<int64_t>::max();
+  }
+  return a + b;
+}
+
+}  // namespace
+
+int64_t ViolationPoints(const Policy& policy, const CategoryPolicy& category,
+                        v1::Severity severity, const std::string& region) {
+  return policy.Points(category, severity, region);
+}
+
+PointsScore::PointsScore(const Policy& policy, const v1::SubjectState& state, int64_t today)
+    : policy_(policy) {
+  const int64_t oldest = today - policy.RetentionDays();
+  const LedgerKind ledger = LedgerOf(state.subject().kind());
+  for (const v1::WindowBucket& b : state.buckets()) {
+    if (b.day() < oldest) continue;  // older than any window of this policy
+    const CategoryPolicy* category = policy.FindCategory(b.category());
+    // A category the policy in force no longer defines, or no longer counts against this ledger.
+    if (category == nullptr || !category->CountsFor(ledger)) continue;
+    const int window = policy.WindowDays(*category, b.region());
+    const int64_t expire_day = b.day() + window;
+    if (expire_day <= today) continue;
+    const int64_t points =
+        SaturatingMultiply(ViolationPoints(policy, *category, b.severity(), b.region()), b.count());
+    CategoryTotal& c = by_category_[b.category()];
+    c.count = SaturatingAdd(c.count, b.count());
+    c.points = SaturatingAdd(c.points, points);
+    c.window_days = std::max(c.window_days, window);
+    if (points == 0) continue;
+    total_ = SaturatingAdd(total_, points);
+    active_.push_back({expire_day, points, &b.region()});
+  }
+  std::sort(active_.begin(), active_.end(),
+            [](const Contribution& a, const Contribution& b) { return a.expire_day < b.expire_day; });
+}
+
+std::map<int64_t, int64_t> PointsScore::Variants(const MilestoneRule& rule) const {
+  std::map<int64_t, int64_t> variants;
+  for (const Contribution& c : active_) {
+    const int64_t threshold = policy_.MilestoneThreshold(rule, *c.region);
+    int64_t& end = variants[threshold];
+    end = std::max(end, c.expire_day);
+  }
+  return variants;
+}
+
+bool PointsScore::Holds(const MilestoneRule& rule) const {
+  return total_ > 0 && total_ >= Threshold(rule);
+}
+
+int64_t PointsScore::Threshold(const MilestoneRule& rule) const {
+  std::map<int64_t, int64_t> variants = Variants(rule);
+  return variants.empty() ? rule.at_points : variants.begin()->first;
+}
+
+int64_t PointsScore::DropDay(const MilestoneRule& rule) const {
+  int64_t drop = 0;
+  for (const auto& [threshold, presence_end] : Variants(rule)) {
+    // Walk the expiries: the first day on which the remaining points are below the threshold.
+    int64_t remaining = total_;
+    int64_t below_from = kNeverDay;
+    if (remaining < threshold) below_from = 0;
+    for (size_t i = 0; i < active_.size() && below_from == kNeverDay; ++i) {
+      remaining -= active_[i].points;
+      // Every contribution expiring on the same day leaves together.
+      if (i + 1 < active_.size() && active_[i + 1].expire_day == active_[i].expire_day) continue;
+      if (remaining < threshold) below_from = active_[i].expire_day;
+    }
+    drop = std::max(drop, std::min(below_from, presence_end));
+  }
+  return drop;
+}
+
+std::string CountGroup(const CountRule& rule, const CountSubject& v) {
+  std::string group;
+  if (rule.same_category) absl::StrAppend(&group, "category=", v.category);
+  if (rule.same_rights_holder) {
+    absl::StrAppend(&group, group.empty() ? "" : ",", "rights_holder=", v.rights_holder_id);
+  }
+  return group;
+}
+
+bool CountRuleMatches(const CountRule& rule, const CountSubject& v) {
+  if (!rule.categories.empty() && !rule.categories.count(v.category)) return false;
+  if (!rule.sources.empty() && !rule.sources.count(v.source)) return false;
+  if (rule.same_rights_holder && v.rights_holder_id.empty()) return false;
+  return true;
+}
+
+CountScore::CountScore(const Policy& policy, const CountRule& rule, const v1::SubjectState& state,
+                       const CountSubject& v, int64_t today)
+    : today_(today) {
+  const LedgerKind ledger = LedgerOf(state.subject().kind());
+  auto filter = [&](const std::string& category, v1::Source source) {
+    const CategoryPolicy* defined = policy.FindCategory(category);
+    if (defined == nullptr || !defined->CountsFor(ledger)) return false;
+    if (!rule.categories.empty() && !rule.categories.count(category)) return false;
+    if (!rule.sources.empty() && !rule.sources.count(source)) return false;
+    return !rule.same_category || category == v.category;
+  };
+  const int64_t oldest = today - policy.RetentionDays();
+  if (rule.same_rights_holder) {
+    for (const v1::HolderBucket& b : state.holder_buckets()) {
+      if (b.day() < oldest || b.rights_holder_id() != v.rights_holder_id) continue;
+      if (filter(b.category(), b.source())) matching_.push_back({b.day(), b.count(), &b.region()});
+    }
+  } else {
+    for (const v1::WindowBucket& b : state.buckets()) {
+      if (b.day() < oldest) continue;
+      if (filter(b.category(), b.source())) matching_.push_back({b.day(), b.count(), &b.region()});
+    }
+  }
+  Count(policy, rule);
+}
+
+void CountScore::Count(const Policy& policy, const CountRule& rule) {
+  // One variant per distinct (threshold, window) among the regions of matching violations.
+  std::map<std::pair<int64_t, int>, Variant> variants;
+  for (const Matching& m : matching_) {
+    const int64_t threshold = policy.CountThreshold(rule, *m.region);
+    const int within = policy.CountWindowDays(rule, *m.region);
+    Variant& variant = variants[{threshold, within}];
+    variant.threshold = threshold;
+    variant.window_days = within;
+    if (m.day > today_ - within) {
+      variant.applies = true;
+      variant.presence_end = std::max(variant.presence_end, m.day + within);
+    }
+  }
+  for (auto& [key, variant] : variants) {
+    for (const Matching& m : matching_) {
+      if (m.day > today_ - variant.window_days) variant.count = SaturatingAdd(variant.count, m.count);
+    }
+    if (variant.applies) variants_.push_back(variant);
+  }
+  shown_.threshold = rule.at_least;
+  shown_.window_days = rule.within_days;
+  for (const Variant& variant : variants_) {
+    const bool holds = variant.count >= variant.threshold;
+    if (holds || shown_.count == 0) shown_ = variant;
+    if (holds) break;
+  }
+}
+
+bool CountScore::Holds() const {
+  for (const Variant& variant : variants_) {
+    if (variant.count >= variant.threshold) return true;
+  }
+  return false;
+}
+
+int64_t CountScore::VariantDropDay(const Variant& variant) const {
+  if (variant.count < variant.threshold) return today_;
+  // Matching violations leave the window on day + window, oldest first.
+  std::vector<std::pair<int64_t, int64_t>> leaving;  // (leave day, count)
+  for (const Matching& m : matching_) {
+    if (m.day > today_ - variant.window_days) leaving.push_back({m.day + variant.window_days, m.count});
+  }
+  std::sort(leaving.begin(), leaving.end());
+  int64_t remaining = variant.count;
+  for (size_t i = 0; i < leaving.size(); ++i) {
+    remaining -= leaving[i].second;
+    if (i + 1 < leaving.size() && leaving[i + 1].first == leaving[i].first) continue;
+    if (remaining < variant.threshold) return std::min(leaving[i].first, variant.presence_end);
+  }
+  return variant.presence_end;
+}
+
+int64_t CountScore::DropDay() const {
+  int64_t drop = today_;
+  for (const Variant& variant : variants_) drop = std::max(drop, VariantDropDay(variant));
+  return drop;
+}
+
+}  // namespace enforcer
