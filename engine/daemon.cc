@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <iostream>
 #include <utility>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
@@ -16,13 +17,73 @@
 
 namespace enforcer {
 
+std::string PolicySource(const DaemonConfig& config) {
+  return config.policy_path.empty() ? std::string("embedded default pack") : config.policy_path;
+}
+
+namespace {
+
+std::unique_ptr<Clock> MakeClock(const DaemonConfig& config) {
+  if (config.testing_clock_file.empty()) return std::make_unique<RealClock>();
+  return std::make_unique<FileClock>(config.testing_clock_file);
+}
+
+absl::StatusOr<std::unique_ptr<LedgerStore>> OpenStore(const DaemonConfig& config) {
+  absl::StatusOr<std::unique_ptr<LedgerStore>> store =
+      OpenRocksDbLedgerStore(config.data_dir, config.durability);
+  if (!store.ok()) {
+    return absl::Status(store.status().code(),
+                        absl::StrCat("cannot open the ledger in ", config.data_dir, ": ",
+                                     store.status().message()));
+  }
+  return store;
+}
+
+// Records the activation of the registry's active policy, writing directly (nothing else writes).
+absl::Status RecordActivation(LedgerStore& store, PolicyRegistry& policies,
+                              const std::string& source, absl::Time now) {
+  ASSIGN_OR_RETURN(std::optional<LedgerWrite> write,
+                   policies.ActivationWrite(*policies.active(), source, now));
+  if (!write.has_value()) return absl::OkStatus();
+  return store.Commit({*write});
+}
+
+void PrintRebuildReport(const RebuildReport& report, const Policy& policy, std::ostream& out) {
+  for (const std::string& s : report.quarantined) out << "quarantined " << s << "\n";
+  for (const std::string& s : report.disagreements) out << "disagreement " << s << "\n";
+  for (const std::string& s : report.repaired) out << "repaired " << s << "\n";
+  for (const std::string& s : report.changed) out << "actions changed " << s << "\n";
+  out << "checked " << report.subjects << " subjects under policy " << policy.name() << " "
+      << policy.version().substr(0, 19) << ": " << report.reevaluated.size()
+      << " re-evaluated (recorded in their ledgers), " << report.repaired.size()
+      << " had stored state that disagreed with their ledger, " << report.changed.size()
+      << " changed actions, " << report.quarantined.size() << " quarantined, "
+      << report.disagreements.size() << " recorded decisions re-ran differently, "
+      << report.folded_as_recorded << " decisions folded as recorded (policy not stored)\n";
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config) {
   std::unique_ptr<Daemon> d(new Daemon(config));
+  d->clock_ = MakeClock(config);
   ASSIGN_OR_RETURN(std::shared_ptr<const Policy> policy, LoadPolicy(config.policy_path));
-  ASSIGN_OR_RETURN(d->store_, OpenRocksDbLedgerStore(config.data_dir, config.durability));
+  ASSIGN_OR_RETURN(d->store_, OpenStore(config));
+  d->policies_ = std::make_unique<PolicyRegistry>(d->store_.get(), std::move(policy));
+  if (d->store_->StateRebuildPending()) {
+    // The ledger was migrated from an older layout: derived state is rebuilt before serving.
+    RETURN_IF_ERROR(RecordActivation(*d->store_, *d->policies_, PolicySource(config),
+                                     d->clock_->Now()));
+    ASSIGN_OR_RETURN(RebuildReport report,
+                     RebuildSubjectStates(*d->store_, *d->policies_, d->clock_->Now(), true));
+    PrintRebuildReport(report, *d->policies_->active(), std::cerr);
+    RETURN_IF_ERROR(d->store_->ClearStateRebuildPending());
+  }
   d->writer_ = std::make_unique<LedgerWriter>(d->store_.get(), config.writer);
-  d->enforcer_ =
-      std::make_unique<Enforcer>(d->store_.get(), d->writer_.get(), &d->clock_, std::move(policy));
+  d->enforcer_ = std::make_unique<Enforcer>(d->store_.get(), d->writer_.get(), d->clock_.get(),
+                                            d->policies_.get());
+  RETURN_IF_ERROR(
+      d->enforcer_->ActivatePolicyAndWait(d->policies_->active(), PolicySource(config)));
   d->service_ = std::make_unique<EnforcerService>(d->enforcer_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -52,8 +113,7 @@ std::string Daemon::Describe() const {
 
 absl::Status Daemon::ReloadPolicy() {
   ASSIGN_OR_RETURN(std::shared_ptr<const Policy> policy, LoadPolicy(config_.policy_path));
-  enforcer_->SetPolicy(std::move(policy));
-  return absl::OkStatus();
+  return enforcer_->ActivatePolicyAndWait(std::move(policy), PolicySource(config_));
 }
 
 void Daemon::Shutdown() {
@@ -70,25 +130,20 @@ void Daemon::Shutdown() {
   service_.reset();
   enforcer_.reset();
   writer_.reset();
+  policies_.reset();
   store_.reset();
 }
 
 absl::Status RebuildLedgerState(const DaemonConfig& config, std::ostream& out) {
   ASSIGN_OR_RETURN(std::shared_ptr<const Policy> policy, LoadPolicy(config.policy_path));
-  absl::StatusOr<std::unique_ptr<LedgerStore>> store =
-      OpenRocksDbLedgerStore(config.data_dir, config.durability);
-  if (!store.ok()) {
-    return absl::Status(store.status().code(),
-                        absl::StrCat("cannot open the ledger in ", config.data_dir,
-                                     " (stop enforcerd first): ", store.status().message()));
-  }
-  RealClock clock;
+  ASSIGN_OR_RETURN(std::unique_ptr<LedgerStore> store, OpenStore(config));
+  std::unique_ptr<Clock> clock = MakeClock(config);
+  PolicyRegistry policies(store.get(), policy);
+  RETURN_IF_ERROR(RecordActivation(*store, policies, PolicySource(config), clock->Now()));
   ASSIGN_OR_RETURN(RebuildReport report,
-                   RebuildSubjectStates(**store, *policy, clock.Now(), /*repair=*/true));
-  for (const std::string& subject : report.differing) out << "rebuilt " << subject << "\n";
-  out << "checked " << report.subjects << " subjects under policy " << policy->name() << " "
-      << policy->version().substr(0, 19) << ": " << report.differing.size() << " differed, "
-      << report.repaired << " rewritten\n";
+                   RebuildSubjectStates(*store, policies, clock->Now(), /*write=*/true));
+  PrintRebuildReport(report, *policy, out);
+  if (store->StateRebuildPending()) RETURN_IF_ERROR(store->ClearStateRebuildPending());
   return absl::OkStatus();
 }
 

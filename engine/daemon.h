@@ -15,6 +15,7 @@
 #include "engine/enforcer.h"
 #include "engine/grpc_service.h"
 #include "engine/ledger_writer.h"
+#include "engine/policy_registry.h"
 #include "storage/ledger_store.h"
 
 namespace enforcer {
@@ -27,7 +28,12 @@ struct DaemonConfig {
   std::string policy_path;
   Durability durability = Durability::kFsync;
   LedgerWriter::Options writer;
+  // Testing only: read the time from this file (see FileClock). Empty: the real clock.
+  std::string testing_clock_file;
 };
+
+// Where a policy came from, as activation records name it.
+std::string PolicySource(const DaemonConfig& config);
 
 class Daemon {
  public:
@@ -51,8 +57,9 @@ class Daemon {
   explicit Daemon(const DaemonConfig& config) : config_(config) {}
 
   const DaemonConfig config_;
-  RealClock clock_;
+  std::unique_ptr<Clock> clock_;
   std::unique_ptr<LedgerStore> store_;
+  std::unique_ptr<PolicyRegistry> policies_;
   std::unique_ptr<LedgerWriter> writer_;
   std::unique_ptr<Enforcer> enforcer_;
   std::unique_ptr<EnforcerService> service_;
@@ -61,9 +68,10 @@ class Daemon {
   bool stopped_ = false;
 };
 
-// Opens the ledger in config.data_dir (the daemon must not be running), rebuilds every
-// subject's derived state from its log under config.policy_path, rewrites the ones that differ
-// and prints a summary to `out`.
+// Opens the ledger in config.data_dir (the daemon must not be running), activates the policy of
+// config.policy_path, folds every subject's ledger, re-evaluates under that policy every subject
+// decided under another one or whose stored state disagreed (recording each re-evaluation in its
+// ledger) and prints a summary to `out`.
 absl::Status RebuildLedgerState(const DaemonConfig& config, std::ostream& out);
 
 // Blocks SIGINT, SIGTERM and SIGHUP in the calling thread (and the threads it starts later), so

@@ -4,11 +4,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "base/status_macros.h"
+#include "engine/ledger_entries.h"
 #include "engine/report_validator.h"
-#include "google/protobuf/util/message_differencer.h"
+#include "proto/fingerprint.h"
 #include "proto/timestamp.h"
 #include "rules/evaluator.h"
+#include "rules/scoring.h"
 
 namespace enforcer {
 namespace {
@@ -23,33 +26,25 @@ v1::Subject MakeSubject(v1::SubjectKind kind, const std::string& id) {
   return s;
 }
 
-v1::LedgerEntry NewEntry(LedgerView& view, const v1::Subject& subject, absl::Time now) {
-  v1::LedgerEntry e;
-  e.set_sequence(view.NextSequence());
-  *e.mutable_recorded_at() = ToProtoTime(now);
-  *e.mutable_subject() = subject;
-  return e;
+ViolationFacts FactsFor(const v1::Violation& violation, bool first) {
+  ViolationFacts facts = FactsOf(violation);
+  facts.emit_object_actions = first;
+  return facts;
 }
 
 }  // namespace
 
-Enforcer::Enforcer(LedgerStore* store, LedgerWriter* writer, Clock* clock,
-                   std::shared_ptr<const Policy> policy)
-    : store_(store), writer_(writer), clock_(clock), policy_(std::move(policy)) {}
+Enforcer::Enforcer(LedgerStore* store, LedgerWriter* writer, Clock* clock, PolicyRegistry* policies)
+    : store_(store), writer_(writer), clock_(clock), policies_(policies) {}
 
-std::shared_ptr<const Policy> Enforcer::policy() const {
-  absl::MutexLock lock(&mu_);
-  return policy_;
-}
-
-void Enforcer::SetPolicy(std::shared_ptr<const Policy> policy) {
-  absl::MutexLock lock(&mu_);
-  policy_ = std::move(policy);
+absl::Time Enforcer::Now() {
+  // Whole microseconds, as the ledger stores times: a replay at a recorded time then decides
+  // exactly what was decided.
+  return FromProtoTime(ToProtoTime(clock_->Now()));
 }
 
 void Enforcer::ReportViolation(const v1::ReportViolationRequest& request, ReportCallback done) {
-  const absl::Time received_at = clock_->Now();
-  std::shared_ptr<const Policy> policy = this->policy();
+  const absl::Time received_at = Now();
   absl::Status valid = ValidateReportFields(request, received_at);
   if (!valid.ok()) {
     done(valid);
@@ -60,8 +55,8 @@ void Enforcer::ReportViolation(const v1::ReportViolationRequest& request, Report
   auto sent = std::make_shared<v1::ReportViolationRequest>(request);
   auto callback = std::make_shared<ReportCallback>(std::move(done));
   absl::Status queued = writer_->Submit(
-      [this, policy, sent, received_at, response](LedgerView& view) {
-        return Apply(*policy, *sent, received_at, view, response.get());
+      [this, sent, received_at, response](LedgerView& view) {
+        return Apply(*sent, received_at, view, response.get());
       },
       [response, callback](absl::Status status) {
         if (status.ok()) {
@@ -73,31 +68,37 @@ void Enforcer::ReportViolation(const v1::ReportViolationRequest& request, Report
   if (!queued.ok()) (*callback)(queued);
 }
 
-absl::StatusOr<LedgerWrite> Enforcer::Apply(const Policy& policy,
-                                            const v1::ReportViolationRequest& sent,
+absl::StatusOr<LedgerWrite> Enforcer::Resend(const v1::ReportViolationRequest& sent,
+                                             const v1::StoredReport& earlier, LedgerView& view,
+                                             v1::ReportViolationResponse* response) {
+  if (earlier.request_sha256() != RequestFingerprint(sent)) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "report_id: '", sent.report_id(), "' was already used for a different report (recorded as ",
+        earlier.violation_id(), "); use a new report_id"));
+  }
+  ASSIGN_OR_RETURN(std::vector<v1::LedgerEntry> entries,
+                   view.GetViolationEntries(earlier.violation_id()));
+  ASSIGN_OR_RETURN(*response, ResponseFromLedger(entries, earlier.violation_id()));
+  response->set_duplicate(true);
+  return LedgerWrite{};
+}
+
+absl::StatusOr<LedgerWrite> Enforcer::Apply(const v1::ReportViolationRequest& sent,
                                             absl::Time received_at, LedgerView& view,
                                             v1::ReportViolationResponse* response) {
   ASSIGN_OR_RETURN(std::optional<v1::StoredReport> earlier, view.GetReport(sent.report_id()));
-  if (earlier.has_value()) {
-    if (!google::protobuf::util::MessageDifferencer::Equals(earlier->request(), sent)) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "report_id: '", sent.report_id(), "' was already used for a different report (recorded as ",
-          earlier->response().violation().violation_id(), "); use a new report_id"));
-    }
-    *response = earlier->response();
-    response->set_duplicate(true);
-    return LedgerWrite{};
-  }
-  RETURN_IF_ERROR(CheckReportAgainstPolicy(sent, policy));
+  if (earlier.has_value()) return Resend(sent, *earlier, view, response);
+  // The policy in force when the writer reaches this report, not when it was queued.
+  const std::shared_ptr<const Policy> policy = policies_->active();
+  RETURN_IF_ERROR(CheckReportAgainstPolicy(sent, *policy));
 
-  const absl::Time now = clock_->Now();
-  const CategoryPolicy& category = *policy.FindCategory(sent.category());
+  const absl::Time now = Now();
+  const CategoryPolicy& category = *policy->FindCategory(sent.category());
   v1::ReportViolationRequest recorded = sent;
   if (!recorded.has_occurred_at()) *recorded.mutable_occurred_at() = ToProtoTime(received_at);
   if (recorded.severity() == v1::SEVERITY_UNSPECIFIED && category.points_by_severity) {
     recorded.set_severity(category.default_severity);
   }
-
   std::vector<v1::Subject> subjects;
   if (!sent.seller_id().empty() && category.counts_for_seller) {
     subjects.push_back(MakeSubject(v1::SELLER, sent.seller_id()));
@@ -105,48 +106,89 @@ absl::StatusOr<LedgerWrite> Enforcer::Apply(const Policy& policy,
   if (!sent.creator_id().empty() && category.counts_for_creator) {
     subjects.push_back(MakeSubject(v1::CREATOR, sent.creator_id()));
   }
-
   LedgerWrite write;
-  v1::Violation& violation = *response->mutable_violation();
   for (size_t i = 0; i < subjects.size(); ++i) {
-    ASSIGN_OR_RETURN(v1::SubjectState state, view.GetSubjectState(subjects[i]));
-    v1::LedgerEntry violation_entry = NewEntry(view, subjects[i], now);
-    if (i == 0) {
-      violation.set_violation_id(absl::StrCat("v", violation_entry.sequence()));
-      *violation.mutable_report() = recorded;
-      *violation.mutable_recorded_at() = ToProtoTime(now);
-      violation.set_policy_version(policy.version());
-    }
-    *violation_entry.mutable_violation() = violation;
-
-    ViolationFacts facts;
-    facts.violation_id = violation.violation_id();
-    facts.category = recorded.category();
-    facts.severity = recorded.severity();
-    facts.source = recorded.source();
-    facts.region = recorded.region();
-    facts.rights_holder_id = recorded.rights_holder_id();
-    facts.object_id = recorded.object_id();
-    facts.occurred_at = FromProtoTime(recorded.occurred_at());
-    facts.emit_object_actions = i == 0;
-    Evaluation evaluation = EvaluateViolation(policy, std::move(state), facts, now);
-
-    write.entries.push_back(std::move(violation_entry));
-    v1::LedgerEntry decision_entry = NewEntry(view, subjects[i], now);
-    *decision_entry.mutable_decision() = evaluation.decision;
-    write.entries.push_back(std::move(decision_entry));
-    for (const v1::Action& action : evaluation.decision.actions()) {
-      v1::LedgerEntry action_entry = NewEntry(view, subjects[i], now);
-      *action_entry.mutable_action() = action;
-      write.entries.push_back(std::move(action_entry));
-    }
-    write.states.push_back(std::move(evaluation.state));
-    *response->add_decisions() = std::move(evaluation.decision);
+    RETURN_IF_ERROR(
+        DecideFor(*policy, subjects[i], i == 0, recorded, now, view, &write, response));
   }
   write.report.emplace();
-  *write.report->mutable_request() = sent;
-  *write.report->mutable_response() = *response;
+  write.report->report_id = sent.report_id();
+  write.report->record.set_request_sha256(RequestFingerprint(sent));
+  write.report->record.set_violation_id(response->violation().violation_id());
   return write;
+}
+
+absl::Status Enforcer::DecideFor(const Policy& policy, const v1::Subject& subject, bool first,
+                                 const v1::ReportViolationRequest& recorded, absl::Time now,
+                                 LedgerView& view, LedgerWrite* write,
+                                 v1::ReportViolationResponse* response) {
+  ASSIGN_OR_RETURN(v1::SubjectState state, view.GetSubjectState(subject));
+  if (NeedsReevaluation(state, policy)) {
+    // The policy changed since this subject's last decision: first bring it to where the new
+    // policy would have it, then decide the new violation.
+    ASSIGN_OR_RETURN(std::vector<v1::LedgerEntry> log, view.ReadSubjectLog(subject));
+    state = AppendReevaluation(policy, *policies_, std::move(state), RecordedViolations(log), now,
+                               view, &write->entries);
+  }
+  v1::LedgerEntry violation_entry = NewEntry(view, subject, now);
+  v1::Violation& violation = *response->mutable_violation();
+  if (first) {
+    violation.set_violation_id(absl::StrCat("v", violation_entry.sequence()));
+    *violation.mutable_report() = recorded;
+    *violation.mutable_recorded_at() = ToProtoTime(now);
+    violation.set_policy_version(policy.version());
+  }
+  *violation_entry.mutable_violation() = violation;
+  write->entries.push_back(std::move(violation_entry));
+
+  Evaluation evaluation =
+      EvaluateViolation(policy, std::move(state), FactsFor(violation, first), now);
+  v1::LedgerEntry decision_entry = NewEntry(view, subject, now);
+  *decision_entry.mutable_decision() = evaluation.decision;
+  write->entries.push_back(std::move(decision_entry));
+  for (const v1::Action& action : evaluation.decision.actions()) {
+    v1::LedgerEntry action_entry = NewEntry(view, subject, now);
+    *action_entry.mutable_action() = action;
+    write->entries.push_back(std::move(action_entry));
+  }
+  write->states.push_back(std::move(evaluation.state));
+  *response->add_decisions() = std::move(evaluation.decision);
+  return absl::OkStatus();
+}
+
+void Enforcer::ActivatePolicy(std::shared_ptr<const Policy> policy, std::string source,
+                              std::function<void(absl::Status)> done) {
+  auto previous = std::make_shared<std::shared_ptr<const Policy>>();
+  auto callback = std::make_shared<std::function<void(absl::Status)>>(std::move(done));
+  absl::Status queued = writer_->Submit(
+      [this, policy, source, previous](LedgerView&) -> absl::StatusOr<LedgerWrite> {
+        ASSIGN_OR_RETURN(std::optional<LedgerWrite> write,
+                         policies_->ActivationWrite(*policy, source, Now()));
+        *previous = policies_->SetActive(policy);
+        return write.has_value() ? *std::move(write) : LedgerWrite{};
+      },
+      [this, previous, callback](absl::Status status) {
+        // The group did not commit: the reports decided under the new policy were not recorded
+        // either, so the previous policy stays in force.
+        if (!status.ok() && *previous != nullptr) {
+          policies_->SetActive(*previous);
+          policies_->ForgetPendingActivation();
+        }
+        (*callback)(status);
+      });
+  if (!queued.ok()) (*callback)(queued);
+}
+
+absl::Status Enforcer::ActivatePolicyAndWait(std::shared_ptr<const Policy> policy,
+                                             std::string source) {
+  absl::Notification done;
+  absl::Status result;
+  ActivatePolicy(std::move(policy), std::move(source), [&](absl::Status status) {
+    result = status;
+    done.Notify();
+  });
+  done.WaitForNotification();
+  return result;
 }
 
 absl::StatusOr<v1::GetStandingResponse> Enforcer::GetStanding(
@@ -154,21 +196,28 @@ absl::StatusOr<v1::GetStandingResponse> Enforcer::GetStanding(
   RETURN_IF_ERROR(ValidateSubject(request.subject()));
   ASSIGN_OR_RETURN(std::optional<v1::SubjectState> state,
                    store_->GetSubjectState(request.subject()));
-  const absl::Time now = clock_->Now();
+  const absl::Time now = Now();
+  const std::shared_ptr<const Policy> policy = policies_->active();
   v1::GetStandingResponse out;
   *out.mutable_subject() = request.subject();
-  out.set_policy_version(policy()->version());
+  out.set_policy_version(policy->version());
   *out.mutable_as_of() = ToProtoTime(now);
   if (!state.has_value()) {
     out.set_standing(v1::GOOD_STANDING);
+    out.set_evaluated_under(policy->version());
+    v1::SubjectState empty;
+    *empty.mutable_subject() = request.subject();
+    *out.mutable_tier() = SummarizeStanding(*policy, empty, now).tier;
     return out;
   }
-  StandingSummary summary = SummarizeStanding(*state, now);
+  StandingSummary summary = SummarizeStanding(*policy, *state, now);
   out.set_standing(summary.standing);
-  out.set_active_points(summary.active_points);
+  out.set_active_points(SaturateToInt32(summary.active_points));
   for (v1::Action& a : summary.active_actions) *out.add_active_actions() = std::move(a);
   for (v1::CategoryCount& c : summary.category_counts) *out.add_category_counts() = std::move(c);
   out.set_lifetime_violations(state->lifetime_violations());
+  *out.mutable_tier() = summary.tier;
+  out.set_evaluated_under(state->policy_version());
   return out;
 }
 

@@ -1,21 +1,23 @@
 // Enforcer: the decision pipeline behind the gRPC API.
 //
 //   validate fields (caller's thread) → queue →
-//   dedupe → check against the policy → evaluate → commit (writer thread) → respond
+//   dedupe → pick the policy in force → check against it → re-evaluate the subject if the policy
+//   changed since its last decision → evaluate → commit (writer thread) → respond
 //
-// Reads (standing, history) go straight to the store from the caller's thread. The policy in force
-// is an immutable snapshot that can be swapped at any time; a report is decided by the snapshot
-// that validated it.
+// Reads (standing, history) go straight to the store from the caller's thread. The policy is
+// chosen on the writer thread, and activating a policy is itself a writer job, so each ledger's
+// decisions carry policy versions in activation order and no report is decided under two.
 #ifndef ENFORCERD_ENGINE_ENFORCER_H_
 #define ENFORCERD_ENGINE_ENFORCER_H_
 
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "engine/clock.h"
 #include "engine/ledger_writer.h"
+#include "engine/policy_registry.h"
 #include "proto/enforcer.pb.h"
 #include "rules/policy.h"
 #include "storage/ledger_store.h"
@@ -26,34 +28,47 @@ class Enforcer {
  public:
   using ReportCallback = std::function<void(absl::StatusOr<v1::ReportViolationResponse>)>;
 
-  // All pointers must outlive the Enforcer; `writer` must write to `store`.
-  Enforcer(LedgerStore* store, LedgerWriter* writer, Clock* clock,
-           std::shared_ptr<const Policy> policy);
+  // All pointers must outlive the Enforcer; `writer` must write to `store`, and `policies` read it.
+  Enforcer(LedgerStore* store, LedgerWriter* writer, Clock* clock, PolicyRegistry* policies);
 
   // Validates, then queues the report; `done` runs exactly once: with the response after the
   // commit is durable, or with an error (INVALID_ARGUMENT, ALREADY_EXISTS for a report_id reused
   // with different content, RESOURCE_EXHAUSTED when the queue is full, UNAVAILABLE when storage
   // fails). Malformed reports are answered before this returns, on the caller's thread; the
-  // checks against the policy run after deduplication, so a resent report gets its original
-  // outcome even if the policy has changed since.
+  // checks against the policy run after deduplication, so a resent report gets its outcome even
+  // if the policy has changed since. A resend answers with the outcome as the ledger holds it.
   void ReportViolation(const v1::ReportViolationRequest& request, ReportCallback done);
 
   absl::StatusOr<v1::GetStandingResponse> GetStanding(const v1::GetStandingRequest& request);
   absl::StatusOr<v1::ListHistoryResponse> ListHistory(const v1::ListHistoryRequest& request);
 
-  std::shared_ptr<const Policy> policy() const;
-  void SetPolicy(std::shared_ptr<const Policy> policy);
+  std::shared_ptr<const Policy> policy() const { return policies_->active(); }
+
+  // Makes `policy` the one in force, as a writer job: reports queued before it are decided under
+  // the previous policy, reports queued after under this one. Records the activation (with the
+  // policy's text and `source`) in the ledger. `done` runs once it is durable.
+  void ActivatePolicy(std::shared_ptr<const Policy> policy, std::string source,
+                      std::function<void(absl::Status)> done);
+  // ActivatePolicy, waiting for it.
+  absl::Status ActivatePolicyAndWait(std::shared_ptr<const Policy> policy, std::string source);
 
  private:
-  absl::StatusOr<LedgerWrite> Apply(const Policy& policy, const v1::ReportViolationRequest& sent,
-                                    absl::Time received_at, LedgerView& view,
-                                    v1::ReportViolationResponse* response);
+  absl::StatusOr<LedgerWrite> Apply(const v1::ReportViolationRequest& sent, absl::Time received_at,
+                                    LedgerView& view, v1::ReportViolationResponse* response);
+  absl::StatusOr<LedgerWrite> Resend(const v1::ReportViolationRequest& sent,
+                                     const v1::StoredReport& earlier, LedgerView& view,
+                                     v1::ReportViolationResponse* response);
+  // Decides `recorded` for one subject; appends its entries and state to `write`.
+  absl::Status DecideFor(const Policy& policy, const v1::Subject& subject, bool first,
+                         const v1::ReportViolationRequest& recorded, absl::Time now,
+                         LedgerView& view, LedgerWrite* write,
+                         v1::ReportViolationResponse* response);
+  absl::Time Now();
 
   LedgerStore* const store_;
   LedgerWriter* const writer_;
   Clock* const clock_;
-  mutable absl::Mutex mu_;
-  std::shared_ptr<const Policy> policy_ ABSL_GUARDED_BY(mu_);
+  PolicyRegistry* const policies_;
 };
 
 }  // namespace enforcer

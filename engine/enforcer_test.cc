@@ -2,6 +2,7 @@
 // writer thread; only time (FakeClock) and storage faults are injected.
 #include "engine/enforcer.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -13,6 +14,7 @@
 #include "engine/policy_loader.h"
 #include "proto/timestamp.h"
 #include "rules/evaluator.h"
+#include "rules/reevaluator.h"
 #include "rules/policy_parser.h"
 #include "storage/fault_injecting_ledger_store.h"
 #include "storage/rocksdb_ledger_store.h"
@@ -34,7 +36,15 @@ class EnforcerTest : public ::testing::Test {
     writer_ = std::make_unique<LedgerWriter>(faults_.get());
     auto policy = LoadPolicy("");
     ASSERT_TRUE(policy.ok()) << policy.status();
-    enforcer_ = std::make_unique<Enforcer>(faults_.get(), writer_.get(), &clock_, *policy);
+    policies_ = std::make_unique<PolicyRegistry>(faults_.get(), *policy);
+    enforcer_ = std::make_unique<Enforcer>(faults_.get(), writer_.get(), &clock_, policies_.get());
+    ASSERT_TRUE(enforcer_->ActivatePolicyAndWait(*policy, "embedded default pack").ok());
+  }
+
+  void Activate(const std::string& yaml) {
+    auto next = CompilePolicy(yaml, "next.yaml");
+    ASSERT_TRUE(next.ok()) << next.status();
+    ASSERT_TRUE(enforcer_->ActivatePolicyAndWait(*next, "next.yaml").ok());
   }
 
   absl::StatusOr<v1::ReportViolationResponse> Report(const v1::ReportViolationRequest& r) {
@@ -71,6 +81,7 @@ class EnforcerTest : public ::testing::Test {
   std::unique_ptr<LedgerStore> real_;
   std::unique_ptr<FaultInjectingLedgerStore> faults_;
   std::unique_ptr<LedgerWriter> writer_;
+  std::unique_ptr<PolicyRegistry> policies_;
   std::unique_ptr<Enforcer> enforcer_;
 };
 
@@ -100,7 +111,11 @@ TEST_F(EnforcerTest, RecordsTheViolationTheDecisionAndItsActions) {
   EXPECT_EQ(d.actions(0).type(), v1::ACTION_TAKE_DOWN);
   EXPECT_EQ(d.actions(0).object_id(), "listing-r1");
   EXPECT_EQ(d.actions(2).feature(), "campaigns");
-  EXPECT_EQ(FromProtoTime(d.actions(2).expires_at()), kStart + absl::Hours(24 * 14));
+  // A level: the ban holds until the 12 points expire (90 days from the violation's UTC day),
+  // longer than its own 14 days. The warning runs 90 days from the decision, a little longer.
+  EXPECT_EQ(FromProtoTime(d.actions(2).expires_at()),
+            absl::FromUnixSeconds((UnixDay(kStart) + 90) * 86400));
+  EXPECT_EQ(FromProtoTime(d.actions(1).expires_at()), kStart + absl::Hours(24 * 90));
 
   // The ledger holds violation, decision and three actions, newest first.
   v1::ListHistoryRequest h;
@@ -158,10 +173,14 @@ TEST_F(EnforcerTest, ABothLedgersCategoryDecidesForSellerThenCreatorAndTakesDown
 TEST_F(EnforcerTest, PointsAndActionsExpireWithTime) {
   ASSERT_TRUE(Report(SellerReport("a", "prohibited_product")).ok());
   EXPECT_EQ(Standing(v1::SELLER, "seller-1").standing(), v1::RESTRICTED);
-  clock_.Advance(absl::Hours(24 * 15));  // the 14-day campaign ban is over; the warning is not
+  // Past the ban's own 14 days the seller still has 12 points: the campaign ban holds.
+  clock_.Advance(absl::Hours(24 * 15));
   v1::GetStandingResponse s = Standing(v1::SELLER, "seller-1");
-  EXPECT_EQ(s.standing(), v1::WARNED);
+  EXPECT_EQ(s.standing(), v1::RESTRICTED);
   EXPECT_EQ(s.active_points(), 12);
+  EXPECT_EQ(s.tier().milestone_id(), "seller-campaign-ban-12");
+  EXPECT_EQ(s.tier().next_milestone_id(), "seller-listing-block-24");
+  EXPECT_EQ(s.evaluated_under(), enforcer_->policy()->version());
   ASSERT_EQ(s.category_counts_size(), 1);
   EXPECT_EQ(s.category_counts(0).window_days(), 90);
   clock_.Advance(absl::Hours(24 * 90));
@@ -201,11 +220,13 @@ TEST_F(EnforcerTest, AResentReportGetsItsOriginalOutcomeAfterThePolicyChanged) {
   ASSERT_TRUE(first.ok());
   auto next = CompilePolicy("policy: other\ncategories:\n  spam: {points: 1}\n", "other.yaml");
   ASSERT_TRUE(next.ok());
-  enforcer_->SetPolicy(*next);  // misleading_listing no longer exists
+  ASSERT_TRUE(enforcer_->ActivatePolicyAndWait(*next, "other.yaml").ok());
+  // misleading_listing no longer exists, but the resend is answered from the ledger.
   auto again = Report(SellerReport("before-reload", "misleading_listing"));
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_TRUE(again->duplicate());
   EXPECT_EQ(again->violation().violation_id(), first->violation().violation_id());
+  EXPECT_EQ(again->decisions(0).DebugString(), first->decisions(0).DebugString());
   auto fresh = Report(SellerReport("after-reload", "misleading_listing"));
   EXPECT_EQ(fresh.status().code(), absl::StatusCode::kInvalidArgument);
 }
@@ -237,13 +258,81 @@ TEST_F(EnforcerTest, DecisionsRecordThePolicyInForce) {
                             "milestones:\n  seller:\n    - {id: out, at: 48, actions: [deactivate_store]}\n",
                             "stricter.yaml");
   ASSERT_TRUE(next.ok()) << next.status();
-  enforcer_->SetPolicy(*next);
+  ASSERT_TRUE(enforcer_->ActivatePolicyAndWait(*next, "stricter.yaml").ok());
   auto got = Report(SellerReport("p2", "misleading_listing"));
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->decisions(0).policy_version(), (*next)->version());
   EXPECT_EQ(got->decisions(0).points_added(), 50);
-  EXPECT_EQ(got->decisions(0).active_points(), 51);
-  EXPECT_EQ(got->decisions(0).standing_after(), v1::DEACTIVATED);
+  // Before deciding, the seller was re-evaluated as if the stricter policy had always been in
+  // force: its first report now weighs 50 points and already deactivated the store.
+  EXPECT_EQ(got->decisions(0).active_points_before(), 50);
+  EXPECT_EQ(got->decisions(0).active_points(), 100);
+  EXPECT_EQ(got->decisions(0).standing_before(), v1::DEACTIVATED);
+  auto log = real_->ReadLog(got->decisions(0).subject());
+  ASSERT_TRUE(log.ok());
+  int reevaluations = 0;
+  for (const v1::LedgerEntry& e : *log) {
+    if (!e.has_reevaluation()) continue;
+    ++reevaluations;
+    EXPECT_EQ(e.reevaluation().policy_version(), (*next)->version());
+    EXPECT_EQ(e.reevaluation().standing_after(), v1::DEACTIVATED);
+    ASSERT_EQ(e.reevaluation().actions_issued_size(), 1);
+  }
+  EXPECT_EQ(reevaluations, 1);
+  // The activation is in the ledger database with the policy's text.
+  auto stored = real_->GetPolicyVersion((*next)->version());
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->text(), (*next)->text());
+}
+
+TEST_F(EnforcerTest, APolicyActivatedUnderLoadSplitsDecisionsInQueueOrder) {
+  // Reports queued before the activation are decided under the old policy, those after under the
+  // new one: one subject's ledger never shows a newer version before an older one.
+  const std::string before = enforcer_->policy()->version();
+  std::atomic<int> answered{0};
+  absl::Notification all;
+  auto send = [&](int i) {
+    v1::ReportViolationRequest r = SellerReport("load-" + std::to_string(i), "misleading_listing");
+    enforcer_->ReportViolation(r, [&](absl::StatusOr<v1::ReportViolationResponse> got) {
+      EXPECT_TRUE(got.ok()) << got.status();
+      if (++answered == 200) all.Notify();
+    });
+  };
+  for (int i = 0; i < 100; ++i) send(i);
+  Activate(std::string(R"(policy: other
+categories:
+  misleading_listing: {points: 1}
+)"));
+  for (int i = 100; i < 200; ++i) send(i);
+  all.WaitForNotification();
+  v1::Subject seller;
+  seller.set_kind(v1::SELLER);
+  seller.set_id("seller-1");
+  auto log = real_->ReadLog(seller);
+  ASSERT_TRUE(log.ok()) << log.status();
+  int old_decisions = 0, new_decisions = 0;
+  for (const v1::LedgerEntry& e : *log) {
+    if (!e.has_decision()) continue;
+    if (e.decision().policy_version() == before) {
+      EXPECT_EQ(new_decisions, 0) << "an old-policy decision after a new-policy one";
+      ++old_decisions;
+    } else {
+      ++new_decisions;
+    }
+  }
+  EXPECT_EQ(old_decisions, 100);
+  EXPECT_EQ(new_decisions, 100);
+}
+
+TEST_F(EnforcerTest, TakeDownCategoriesNeedTheObjectToTakeDown) {
+  v1::ReportViolationRequest r = SellerReport("no-object", "counterfeit_confirmed");
+  r.clear_object_id();
+  auto got = Report(r);
+  EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(got.status().message(),
+            "object_id: is required: category 'counterfeit_confirmed' takes the reported listing, "
+            "stream or video down; name it in object_id");
+  EXPECT_EQ(real_->LastSequence(), 0u);
 }
 
 TEST_F(EnforcerTest, DerivedStateIsExactlyTheFoldOfTheLedger) {
@@ -271,12 +360,17 @@ TEST_F(EnforcerTest, DerivedStateIsExactlyTheFoldOfTheLedger) {
     auto log = real_->ReadLog(subject);
     auto stored = real_->GetSubjectState(subject);
     ASSERT_TRUE(log.ok() && stored.ok() && stored->has_value());
-    // The stored state was last pruned at the subject's last report; rebuild as of then.
+    // The stored state was last pruned at the subject's last report; fold as of then.
     absl::Time last = absl::InfinitePast();
     for (const v1::LedgerEntry& e : *log) last = std::max(last, FromProtoTime(e.recorded_at()));
-    v1::SubjectState rebuilt = RebuildSubjectState(*enforcer_->policy(), subject, *log, last);
-    EXPECT_GT(rebuilt.buckets_size(), 3) << id;
-    EXPECT_EQ(rebuilt.DebugString(), (*stored)->DebugString()) << id;
+    FoldResult fold = FoldLedger(
+        [&](const std::string& v) { return policies_->Find(v).get(); }, subject, *log, last);
+    EXPECT_TRUE(fold.disagreements.empty()) << fold.disagreements[0];
+    EXPECT_EQ(fold.folded_as_recorded, 0);
+    EXPECT_GT(fold.state.buckets_size(), 3) << id;
+    v1::SubjectState stored_state = **stored;
+    PruneState(last, &stored_state);
+    EXPECT_EQ(fold.state.DebugString(), stored_state.DebugString()) << id;
   }
 }
 

@@ -26,6 +26,35 @@ class LedgerWriter::GroupView : public LedgerView {
     return store_->GetReport(id);
   }
 
+  absl::StatusOr<std::vector<v1::LedgerEntry>> ReadSubjectLog(const v1::Subject& subject) override {
+    absl::StatusOr<std::vector<v1::LedgerEntry>> log = store_->ReadLog(subject);
+    if (!log.ok()) return log.status();
+    const std::string key = SubjectMapKey(subject);
+    for (const LedgerWrite* w : staged_) {
+      for (const v1::LedgerEntry& e : w->entries) {
+        if (SubjectMapKey(e.subject()) == key) log->push_back(e);
+      }
+    }
+    return log;
+  }
+
+  absl::StatusOr<std::vector<v1::LedgerEntry>> GetViolationEntries(
+      absl::string_view violation_id) override {
+    std::vector<v1::LedgerEntry> out;
+    for (const LedgerWrite* w : staged_) AppendViolationEntries(w->entries, violation_id, &out);
+    if (!out.empty()) return out;
+    absl::StatusOr<std::vector<v1::LedgerPosition>> where = store_->FindViolation(violation_id);
+    if (!where.ok()) return where.status();
+    for (const v1::LedgerPosition& p : *where) {
+      // A report writes its violation, decision and actions together: a few entries at most.
+      absl::StatusOr<std::vector<v1::LedgerEntry>> entries =
+          store_->ReadLog(p.subject(), p.position(), kMaxEntriesPerViolation);
+      if (!entries.ok()) return entries.status();
+      AppendViolationEntries(*entries, violation_id, &out);
+    }
+    return out;
+  }
+
   absl::StatusOr<v1::SubjectState> GetSubjectState(const v1::Subject& subject) override {
     auto it = states_.find(SubjectMapKey(subject));
     if (it != states_.end()) return *it->second;
@@ -42,15 +71,36 @@ class LedgerWriter::GroupView : public LedgerView {
   // Makes `w` visible to later jobs of the group. `w` must stay in place until the group is
   // done: the view points into it rather than copying whole states on the writer's hot path.
   void Stage(const LedgerWrite& w) {
-    if (w.report) reports_[w.report->request().report_id()] = &*w.report;
+    if (w.report) reports_[w.report->report_id] = &w.report->record;
     for (const v1::SubjectState& s : w.states) states_[SubjectMapKey(s.subject())] = &s;
+    staged_.push_back(&w);
   }
 
  private:
+  static constexpr size_t kMaxEntriesPerViolation = 64;
+
+  // From `entries` (one ledger's, in order): the violation's own entry and the decision and
+  // action entries right after it that belong to it.
+  static void AppendViolationEntries(const std::vector<v1::LedgerEntry>& entries,
+                                     absl::string_view violation_id,
+                                     std::vector<v1::LedgerEntry>* out) {
+    bool inside = false;
+    for (const v1::LedgerEntry& e : entries) {
+      if (e.has_violation()) {
+        inside = e.violation().violation_id() == violation_id;
+      } else if (inside && !((e.has_decision() && e.decision().violation_id() == violation_id) ||
+                             (e.has_action() && e.action().violation_id() == violation_id))) {
+        inside = false;
+      }
+      if (inside) out->push_back(e);
+    }
+  }
+
   LedgerStore* store_;
   uint64_t* next_sequence_;
   std::map<std::string, const v1::StoredReport*> reports_;
   std::map<std::string, const v1::SubjectState*> states_;
+  std::vector<const LedgerWrite*> staged_;
 };
 
 LedgerWriter::LedgerWriter(LedgerStore* store, Options options)
@@ -119,7 +169,7 @@ void LedgerWriter::CommitGroup(std::deque<Job>& group) {
       continue;
     }
     results.push_back(absl::OkStatus());
-    if (write->report || !write->states.empty() || !write->entries.empty()) {
+    if (write->report || !write->states.empty() || !write->entries.empty() || write->activation) {
       writes.push_back(*std::move(write));
       view.Stage(writes.back());
     }

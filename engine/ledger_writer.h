@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -31,6 +32,13 @@ class LedgerView {
       absl::string_view report_id) = 0;
   // The subject's state; an empty state naming the subject if it has no ledger yet.
   virtual absl::StatusOr<v1::SubjectState> GetSubjectState(const v1::Subject& subject) = 0;
+  // Every entry of the subject's ledger, oldest first, the group's pending ones included.
+  virtual absl::StatusOr<std::vector<v1::LedgerEntry>> ReadSubjectLog(
+      const v1::Subject& subject) = 0;
+  // A violation's entry and the entries that follow it for the same violation (its decision and
+  // actions), in every ledger it was recorded in, seller first; empty if it is unknown.
+  virtual absl::StatusOr<std::vector<v1::LedgerEntry>> GetViolationEntries(
+      absl::string_view violation_id) = 0;
   // A fresh, strictly increasing ledger sequence number.
   virtual uint64_t NextSequence() = 0;
 };

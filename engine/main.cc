@@ -18,8 +18,11 @@ ABSL_FLAG(std::string, durability, "fsync",
           "machine)");
 ABSL_FLAG(std::string, port_file, "", "if set, write the bound port here once serving");
 ABSL_FLAG(bool, rebuild_state, false,
-          "with the daemon stopped: fold every subject's ledger under --policy, report the "
-          "subjects whose stored state disagrees, rewrite them, and exit");
+          "with the daemon stopped: fold every subject's ledger, re-evaluate under --policy every "
+          "subject decided under another policy or whose stored state disagrees (each recorded in "
+          "its ledger), print a summary, and exit");
+ABSL_FLAG(std::string, testing_clock_file, "",
+          "testing only: read the current time (Unix microseconds) from this file");
 ABSL_FLAG(std::string, check_policy, "",
           "validate this policy file, print its diagnostics and exit (0: valid, 1: invalid)");
 
@@ -42,6 +45,7 @@ int main(int argc, char** argv) {
   config.listen = absl::GetFlag(FLAGS_listen);
   config.data_dir = absl::GetFlag(FLAGS_data_dir);
   config.policy_path = absl::GetFlag(FLAGS_policy);
+  config.testing_clock_file = absl::GetFlag(FLAGS_testing_clock_file);
   const std::string durability = absl::GetFlag(FLAGS_durability);
   if (durability == "fsync") {
     config.durability = enforcer::Durability::kFsync;

@@ -158,6 +158,12 @@ absl::Status CheckReportAgainstPolicy(const v1::ReportViolationRequest& r, const
     return Invalid("severity", absl::StrCat("is required: points for category '", r.category(),
                                             "' depend on severity"));
   }
+  if (category->take_down && r.object_id().empty()) {
+    // Without it the take-down the policy promises would silently act on nothing.
+    return Invalid("object_id", absl::StrCat("is required: category '", r.category(),
+                                             "' takes the reported listing, stream or video "
+                                             "down; name it in object_id"));
+  }
   return absl::OkStatus();
 }
 

@@ -1,10 +1,14 @@
-// StateRebuilder: checks (and repairs) every subject's derived state against its ledger.
+// StateRebuilder: brings every subject's derived state back to what its ledger and the policy in
+// force say, and records what that changed.
 //
-// The state kept beside each ledger (window buckets, active actions, lifetime count) is a cache
-// of a fold over the ledger (RebuildSubjectState). This walks every subject, folds its log with
-// the given policy and compares what the two say about the subject now. With `repair`, subjects
-// that differ get the rebuilt state. Meant for `enforcerd --rebuild_state` with the daemon
-// stopped: it writes directly, not through the LedgerWriter.
+// For each subject found in the ledgers (not in the derived state, so a lost state row is found
+// too) it folds the ledger, re-running each recorded decision under the policy version it
+// recorded (FoldLedger), compares the result with the stored state, and re-evaluates the subject
+// under the active policy when the policy changed since its last decision or the stored state
+// disagreed. Each such re-evaluation is a ledger entry with its reason, followed by the actions it
+// issued and lifted; nothing is rewritten silently. A subject whose ledger cannot be read is
+// quarantined (reported, left as it is) and the run goes on. Meant for `enforcerd --rebuild_state`
+// and for the first start after a migration, with nothing else writing to the store.
 #ifndef ENFORCERD_ENGINE_STATE_REBUILDER_H_
 #define ENFORCERD_ENGINE_STATE_REBUILDER_H_
 
@@ -14,20 +18,27 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "rules/policy.h"
+#include "engine/policy_registry.h"
 #include "storage/ledger_store.h"
 
 namespace enforcer {
 
 struct RebuildReport {
   uint64_t subjects = 0;
-  // "SELLER/seller-1"-style names of the subjects whose state disagreed with their ledger.
-  std::vector<std::string> differing;
-  uint64_t repaired = 0;
+  // "SELLER/s-1"-style names.
+  std::vector<std::string> repaired;     // stored state disagreed with the fold of the ledger
+  std::vector<std::string> reevaluated;  // re-evaluated under the active policy (entry written)
+  std::vector<std::string> changed;      // whose actions in force changed
+  std::vector<std::string> quarantined;  // "SELLER/s-1: <why>": could not be read
+  // "SELLER/s-1: v12: ...": recorded decisions that re-run differently under their policy.
+  std::vector<std::string> disagreements;
+  // Decisions folded as recorded because their policy version is not stored (schema-1 ledgers).
+  uint64_t folded_as_recorded = 0;
 };
 
-absl::StatusOr<RebuildReport> RebuildSubjectStates(LedgerStore& store, const Policy& policy,
-                                                   absl::Time now, bool repair);
+// With `write` false nothing is written: the report says what a run with `write` would do.
+absl::StatusOr<RebuildReport> RebuildSubjectStates(LedgerStore& store, PolicyRegistry& policies,
+                                                   absl::Time now, bool write);
 
 }  // namespace enforcer
 

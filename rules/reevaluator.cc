@@ -46,6 +46,13 @@ void Reconcile(const Policy& policy, const v1::SubjectState& current,
       kept->push_back(c);
       continue;
     }
+    if (!c.has_expires_at()) {
+      // Permanent: undone only by staff. It covers whatever the policy would have instead.
+      if (match >= 0) used[match] = true;
+      kept->push_back(c);
+      if (match < 0) *record->add_permanent_kept_for_review() = c;
+      continue;
+    }
     if (match >= 0) {
       used[match] = true;
       to_issue.push_back(&desired.actions(match));
@@ -149,11 +156,16 @@ ReevaluationOutcome Reevaluate(const Policy& policy, const Policy* previous,
 
 namespace {
 
-// Empty if equal; otherwise the first differences, for the report.
+// Empty if equal; otherwise the first differences, for the report. A re-evaluation's `reason`
+// is an explanation (a repair prefixes it), not an outcome, so it is not compared.
 std::string Differences(const google::protobuf::Message& recorded,
                         const google::protobuf::Message& rerun) {
   std::string diff;
   google::protobuf::util::MessageDifferencer differencer;
+  if (const auto* field = v1::Reevaluation::descriptor()->FindFieldByName("reason");
+      recorded.GetDescriptor() == v1::Reevaluation::descriptor()) {
+    differencer.IgnoreField(field);
+  }
   differencer.ReportDifferencesToString(&diff);
   if (differencer.Compare(recorded, rerun)) return "";
   if (diff.size() > 300) diff = absl::StrCat(diff.substr(0, 300), "...");

@@ -3,8 +3,9 @@
 // A policy change reaches every subject: the subject is re-evaluated as if the new policy had
 // always been in force. Its recorded violations are replayed under the new policy from nothing;
 // the actions that replay has in force now are issued (if the subject does not already have them
-// as they are), and the actions the subject has that the replay does not are lifted. Both are
-// recorded in the ledger with reasons. So switching policy A -> B -> A ends where never switching
+// as they are), and the timed actions the subject has that the replay does not are lifted. Both
+// are recorded in the ledger with reasons. Permanent actions (deactivation, revocation) are never
+// lifted by a re-evaluation: they are undone only by staff, and are listed for review instead. So switching policy A -> B -> A ends where never switching
 // would, and a short-window policy in between loses nothing (aggregates never depend on policy).
 //
 // The fold (FoldLedger) rebuilds a subject's state from its ledger alone by re-running every

@@ -1,0 +1,54 @@
+// PolicyRegistry: the policy in force, and every policy version the ledger has recorded.
+//
+// Decisions and re-evaluations name the policy version they were made under; replaying or
+// re-evaluating them needs that version compiled again. The registry finds it among the versions
+// seen since start or in the ledger's stored activations (compiling the stored text once).
+#ifndef ENFORCERD_ENGINE_POLICY_REGISTRY_H_
+#define ENFORCERD_ENGINE_POLICY_REGISTRY_H_
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "rules/policy.h"
+#include "storage/ledger_store.h"
+
+namespace enforcer {
+
+class PolicyRegistry {
+ public:
+  // `store` must outlive the registry.
+  PolicyRegistry(LedgerStore* store, std::shared_ptr<const Policy> active);
+
+  std::shared_ptr<const Policy> active() const;
+  // Makes `policy` the one in force; returns the one it replaces.
+  std::shared_ptr<const Policy> SetActive(std::shared_ptr<const Policy> policy);
+
+  // The compiled policy of `version`, or nullptr if the ledger never recorded it (ledgers migrated
+  // from schema 1 did not store their policies) or its stored text cannot be read.
+  std::shared_ptr<const Policy> Find(const std::string& version);
+
+  // The write that records `policy` becoming active (nullopt if it already is the last activation
+  // the ledger recorded). Call on the writer thread, in the job that activates it.
+  absl::StatusOr<std::optional<LedgerWrite>> ActivationWrite(const Policy& policy,
+                                                             const std::string& source,
+                                                             absl::Time now);
+  // The activation write did not commit: read the last activation from the ledger again.
+  void ForgetPendingActivation() { loaded_last_activation_ = false; }
+
+ private:
+  LedgerStore* const store_;
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const Policy> active_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::shared_ptr<const Policy>> known_ ABSL_GUARDED_BY(mu_);
+  // The last activation recorded in the ledger (writer thread only).
+  std::optional<v1::PolicyActivation> last_activation_;
+  bool loaded_last_activation_ = false;
+};
+
+}  // namespace enforcer
+
+#endif  // ENFORCERD_ENGINE_POLICY_REGISTRY_H_
