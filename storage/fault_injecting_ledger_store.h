@@ -4,6 +4,7 @@
 #define ENFORCERD_STORAGE_FAULT_INJECTING_LEDGER_STORE_H_
 
 #include <atomic>
+#include <limits>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
@@ -15,7 +16,8 @@ class FaultInjectingLedgerStore : public LedgerStore {
  public:
   explicit FaultInjectingLedgerStore(LedgerStore* real) : real_(real) {}
 
-  // While set, every call fails with UNAVAILABLE (as the RocksDB store reports I/O errors).
+  // While set, every read (or every write: Commit, ClearStateRebuildPending) fails with
+  // UNAVAILABLE, as the RocksDB store reports I/O errors.
   void FailReads(bool fail) { fail_reads_ = fail; }
   void FailCommits(bool fail) { fail_commits_ = fail; }
 
@@ -41,12 +43,12 @@ class FaultInjectingLedgerStore : public LedgerStore {
   }
 
   absl::StatusOr<std::optional<v1::StoredReport>> GetReport(absl::string_view id) override {
-    if (fail_reads_) return absl::UnavailableError("injected read failure");
+    if (fail_reads_) return ReadFailure();
     return real_->GetReport(id);
   }
   absl::StatusOr<std::optional<v1::SubjectState>> GetSubjectState(
       const v1::Subject& subject) override {
-    if (fail_reads_) return absl::UnavailableError("injected read failure");
+    if (fail_reads_) return ReadFailure();
     return real_->GetSubjectState(subject);
   }
   absl::Status Commit(absl::Span<const LedgerWrite> writes) override {
@@ -58,25 +60,63 @@ class FaultInjectingLedgerStore : public LedgerStore {
       waiting_ = false;
       commit_sizes_.push_back(writes.size());
     }
-    if (fail_commits_) return absl::UnavailableError("injected commit failure");
+    if (fail_commits_) return CommitFailure();
     return real_->Commit(writes);
   }
   absl::StatusOr<HistoryPage> ListHistory(const HistoryQuery& query) override {
-    if (fail_reads_) return absl::UnavailableError("injected read failure");
+    if (fail_reads_) return ReadFailure();
     return real_->ListHistory(query);
   }
-  absl::StatusOr<std::vector<v1::LedgerEntry>> ReadLog(const v1::Subject& subject) override {
-    if (fail_reads_) return absl::UnavailableError("injected read failure");
-    return real_->ReadLog(subject);
+  // The same defaults as LedgerStore's, for calls through this type.
+  absl::StatusOr<std::vector<v1::LedgerEntry>> ReadLog(
+      const v1::Subject& subject, uint64_t from = 1,
+      size_t limit = std::numeric_limits<size_t>::max()) override {
+    if (fail_reads_) return ReadFailure();
+    return real_->ReadLog(subject, from, limit);
+  }
+  absl::StatusOr<uint64_t> LastPosition(const v1::Subject& subject) override {
+    if (fail_reads_) return ReadFailure();
+    return real_->LastPosition(subject);
+  }
+  absl::StatusOr<std::vector<v1::LedgerPosition>> FindViolation(
+      absl::string_view violation_id) override {
+    if (fail_reads_) return ReadFailure();
+    return real_->FindViolation(violation_id);
   }
   absl::Status ForEachSubject(
       const std::function<absl::Status(const v1::Subject&)>& visit) override {
-    if (fail_reads_) return absl::UnavailableError("injected read failure");
+    if (fail_reads_) return ReadFailure();
     return real_->ForEachSubject(visit);
   }
+  absl::StatusOr<std::vector<v1::LedgerEntry>> ReadCommitLog(uint64_t from, size_t limit) override {
+    if (fail_reads_) return ReadFailure();
+    return real_->ReadCommitLog(from, limit);
+  }
+  absl::StatusOr<std::vector<ExpiryEntry>> ScanExpiries(absl::Time until, size_t limit) override {
+    if (fail_reads_) return ReadFailure();
+    return real_->ScanExpiries(until, limit);
+  }
+  absl::StatusOr<std::optional<v1::PolicyActivation>> GetPolicyVersion(
+      absl::string_view version) override {
+    if (fail_reads_) return ReadFailure();
+    return real_->GetPolicyVersion(version);
+  }
+  absl::StatusOr<std::vector<v1::PolicyActivation>> ListActivations() override {
+    if (fail_reads_) return ReadFailure();
+    return real_->ListActivations();
+  }
   uint64_t LastSequence() const override { return real_->LastSequence(); }
+  bool StateRebuildPending() const override { return real_->StateRebuildPending(); }
+  // A write, so it fails with the commits.
+  absl::Status ClearStateRebuildPending() override {
+    if (fail_commits_) return CommitFailure();
+    return real_->ClearStateRebuildPending();
+  }
 
  private:
+  static absl::Status ReadFailure() { return absl::UnavailableError("injected read failure"); }
+  static absl::Status CommitFailure() { return absl::UnavailableError("injected commit failure"); }
+
   LedgerStore* const real_;
   std::atomic<bool> fail_reads_{false};
   std::atomic<bool> fail_commits_{false};

@@ -16,9 +16,11 @@ constexpr char kCreatorByte = 2;
 
 constexpr size_t kMaxIdSize = std::numeric_limits<uint16_t>::max();
 constexpr size_t kSubjectHeaderSize = 1 + 2;
-constexpr size_t kEventSuffixSize = 8 + 8;
-constexpr char kCursorVersion = 1;
-constexpr size_t kCursorSize = 1 + kEventSuffixSize;
+constexpr size_t kUint64Size = 8;
+// Version 1 tokens held (recorded_at, sequence) of schema 1; they are refused as malformed.
+constexpr char kTokenVersion = 2;
+constexpr size_t kTokenSize = 1 + kUint64Size;
+constexpr char kPolicyVersionPrefix = 'v';
 
 // Google's Timestamp range: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z.
 constexpr int64_t kMinTimestampSeconds = -62135596800;
@@ -40,16 +42,13 @@ void AppendMicros(std::string* out, int64_t micros) {
   AppendUint64(out, static_cast<uint64_t>(micros) ^ kSignBit);
 }
 
-int64_t ReadMicros(absl::string_view in) {
-  return static_cast<int64_t>(ReadUint64(in) ^ kSignBit);
-}
+int64_t ReadMicros(absl::string_view in) { return static_cast<int64_t>(ReadUint64(in) ^ kSignBit); }
 
 // The length of the subject key at the front of `key`, or 0 if there is none.
 size_t SubjectKeySize(absl::string_view key) {
   if (key.size() < kSubjectHeaderSize) return 0;
   if (key[0] != kSellerByte && key[0] != kCreatorByte) return 0;
-  const size_t id_size =
-      (size_t{static_cast<uint8_t>(key[1])} << 8) | static_cast<uint8_t>(key[2]);
+  const size_t id_size = (size_t{static_cast<uint8_t>(key[1])} << 8) | static_cast<uint8_t>(key[2]);
   if (id_size == 0 || key.size() < kSubjectHeaderSize + id_size) return 0;
   return kSubjectHeaderSize + id_size;
 }
@@ -89,11 +88,11 @@ absl::StatusOr<std::string> EncodeSubjectKey(const v1::Subject& subject) {
   const std::string& id = subject.id();
   if (id.empty()) return absl::InvalidArgumentError("subject id is empty");
   if (id.size() > kMaxIdSize) {
-    return absl::InvalidArgumentError(absl::StrCat("subject id is ", id.size(), " bytes, max ",
-                                                   kMaxIdSize));
+    return absl::InvalidArgumentError(
+        absl::StrCat("subject id is ", id.size(), " bytes, max ", kMaxIdSize));
   }
   std::string key;
-  key.reserve(kSubjectHeaderSize + id.size() + kEventSuffixSize);
+  key.reserve(kSubjectHeaderSize + id.size() + kUint64Size);
   key.push_back(kind);
   key.push_back(static_cast<char>(id.size() >> 8));
   key.push_back(static_cast<char>(id.size()));
@@ -107,21 +106,6 @@ absl::StatusOr<v1::Subject> DecodeSubjectKey(absl::string_view key) {
   return SubjectFromKey(key, size);
 }
 
-std::string EncodeEventKey(absl::string_view subject_key, int64_t recorded_at_micros,
-                           uint64_t sequence) {
-  std::string key = EncodeEventTimeBound(subject_key, recorded_at_micros);
-  AppendUint64(&key, sequence);
-  return key;
-}
-
-std::string EncodeEventTimeBound(absl::string_view subject_key, int64_t recorded_at_micros) {
-  std::string key;
-  key.reserve(subject_key.size() + kEventSuffixSize);
-  key.append(subject_key.data(), subject_key.size());
-  AppendMicros(&key, recorded_at_micros);
-  return key;
-}
-
 std::string SubjectKeyPrefixEnd(absl::string_view subject_key) {
   // Subject keys start with a kind byte below 0xff, so there is always a byte to increment.
   std::string end(subject_key);
@@ -130,52 +114,123 @@ std::string SubjectKeyPrefixEnd(absl::string_view subject_key) {
   return end;
 }
 
-absl::StatusOr<EventKey> DecodeEventKey(absl::string_view key) {
+std::string EncodeLedgerKey(absl::string_view subject_key, uint64_t position) {
+  std::string key;
+  key.reserve(subject_key.size() + kUint64Size);
+  key.append(subject_key.data(), subject_key.size());
+  AppendUint64(&key, position);
+  return key;
+}
+
+absl::StatusOr<LedgerKey> DecodeLedgerKey(absl::string_view key) {
   const size_t size = SubjectKeySize(key);
-  if (size == 0 || key.size() != size + kEventSuffixSize) {
-    return absl::DataLossError("malformed event key");
+  if (size == 0 || key.size() != size + kUint64Size) {
+    return absl::DataLossError("malformed ledger key");
   }
-  EventKey decoded;
+  LedgerKey decoded;
+  decoded.subject = SubjectFromKey(key, size);
+  decoded.position = ReadUint64(key.substr(size));
+  return decoded;
+}
+
+absl::StatusOr<std::string> SubjectKeyOf(absl::string_view key) {
+  const size_t size = SubjectKeySize(key);
+  if (size == 0) return absl::DataLossError("key does not start with a subject key");
+  return std::string(key.substr(0, size));
+}
+
+std::string EncodeCommitLogKey(uint64_t sequence) { return EncodeUint64Value(sequence); }
+
+absl::StatusOr<uint64_t> DecodeCommitLogKey(absl::string_view key) {
+  uint64_t sequence = 0;
+  if (!DecodeUint64Value(key, &sequence)) return absl::DataLossError("malformed commit log key");
+  return sequence;
+}
+
+absl::StatusOr<std::string> EncodeExpiryKey(int64_t expires_at_micros,
+                                            absl::string_view subject_key,
+                                            absl::string_view action_id) {
+  if (action_id.empty()) return absl::InvalidArgumentError("timed action has no action_id");
+  std::string key = EncodeExpiryBound(expires_at_micros);
+  key.append(subject_key.data(), subject_key.size());
+  key.append(action_id.data(), action_id.size());
+  return key;
+}
+
+std::string EncodeExpiryBound(int64_t expires_at_micros) {
+  std::string key;
+  AppendMicros(&key, expires_at_micros);
+  return key;
+}
+
+absl::StatusOr<ExpiryKey> DecodeExpiryKey(absl::string_view key) {
+  const size_t subject_size = key.size() < kUint64Size ? 0 : SubjectKeySize(key.substr(8));
+  if (subject_size == 0 || key.size() == kUint64Size + subject_size) {
+    return absl::DataLossError("malformed expiry key");
+  }
+  ExpiryKey decoded;
+  decoded.expires_at_micros = ReadMicros(key);
+  decoded.subject = SubjectFromKey(key.substr(kUint64Size), subject_size);
+  decoded.action_id = std::string(key.substr(kUint64Size + subject_size));
+  return decoded;
+}
+
+std::string EncodeViolationKey(absl::string_view violation_id) { return std::string(violation_id); }
+
+std::string EncodeReportKey(absl::string_view report_id) { return std::string(report_id); }
+
+std::string EncodePolicyVersionKey(absl::string_view version) {
+  return absl::StrCat(absl::string_view(&kPolicyVersionPrefix, 1), version);
+}
+
+std::string EncodeActivationKey(uint64_t activation) {
+  std::string key(kActivationKeysBegin);
+  AppendUint64(&key, activation);
+  return key;
+}
+
+std::string EncodeUint64Value(uint64_t value) {
+  std::string out;
+  AppendUint64(&out, value);
+  return out;
+}
+
+bool DecodeUint64Value(absl::string_view value, uint64_t* decoded) {
+  if (value.size() != kUint64Size) return false;
+  *decoded = ReadUint64(value);
+  return true;
+}
+
+std::string EncodeHistoryToken(uint64_t position) {
+  std::string raw;
+  raw.reserve(kTokenSize);
+  raw.push_back(kTokenVersion);
+  AppendUint64(&raw, position);
+  return absl::WebSafeBase64Escape(raw);
+}
+
+absl::StatusOr<uint64_t> DecodeHistoryToken(absl::string_view token) {
+  std::string raw;
+  // Position 0 is never an entry's, so no token names it.
+  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() != kTokenSize ||
+      raw[0] != kTokenVersion || ReadUint64(absl::string_view(raw).substr(1)) == 0) {
+    return absl::InvalidArgumentError("page_token is malformed");
+  }
+  return ReadUint64(absl::string_view(raw).substr(1));
+}
+
+absl::StatusOr<Schema1EventKey> DecodeSchema1EventKey(absl::string_view key) {
+  const size_t size = SubjectKeySize(key);
+  if (size == 0 || key.size() != size + 2 * kUint64Size) {
+    return absl::DataLossError("malformed schema-1 event key");
+  }
+  Schema1EventKey decoded;
   decoded.subject = SubjectFromKey(key, size);
   decoded.recorded_at_micros = ReadMicros(key.substr(size, 8));
   decoded.sequence = ReadUint64(key.substr(size + 8, 8));
   return decoded;
 }
 
-std::string EncodeReportKey(absl::string_view report_id) { return std::string(report_id); }
-
-std::string EncodeSequence(uint64_t sequence) {
-  std::string value;
-  AppendUint64(&value, sequence);
-  return value;
-}
-
-bool DecodeSequence(absl::string_view value, uint64_t* sequence) {
-  if (value.size() != 8) return false;
-  *sequence = ReadUint64(value);
-  return true;
-}
-
-std::string EncodeHistoryCursor(const HistoryCursor& cursor) {
-  std::string raw;
-  raw.reserve(kCursorSize);
-  raw.push_back(kCursorVersion);
-  AppendMicros(&raw, cursor.recorded_at_micros);
-  AppendUint64(&raw, cursor.sequence);
-  return absl::WebSafeBase64Escape(raw);
-}
-
-absl::StatusOr<HistoryCursor> DecodeHistoryCursor(absl::string_view token) {
-  std::string raw;
-  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() != kCursorSize ||
-      raw[0] != kCursorVersion) {
-    return absl::InvalidArgumentError("page_token is malformed");
-  }
-  HistoryCursor cursor;
-  const absl::string_view view(raw);
-  cursor.recorded_at_micros = ReadMicros(view.substr(1, 8));
-  cursor.sequence = ReadUint64(view.substr(9, 8));
-  return cursor;
-}
+std::string DecodeSchema1ReportKey(absl::string_view key) { return std::string(key); }
 
 }  // namespace enforcer

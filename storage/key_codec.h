@@ -1,17 +1,30 @@
 // Every byte layout storage/ writes: RocksDB keys, the meta values and the history page token.
 // Nothing else in storage/ may build or parse these bytes, so a layout change happens here only.
 //
-// Layouts (all integers big-endian, so bytewise key order is numeric order):
-//   subject key  = kind (1 byte: SELLER=1, CREATOR=2) + id length (2 bytes) + id bytes
-//   event key    = subject key + recorded_at (8 bytes) + sequence (8 bytes)
-//   report key   = report_id bytes
-//   sequence     = 8 bytes (the value of the meta key "last_sequence")
-//   page token   = web-safe base64 of: version (1 byte, = 1) + recorded_at (8) + sequence (8)
+// Schema 2 (all integers big-endian, so bytewise key order is numeric order):
+//   subject key     = kind (1 byte: SELLER=1, CREATOR=2) + id length (2 bytes) + id bytes
+//   ledger key      = subject key + position (8 bytes)                 -> LedgerEntry
+//   commit log key  = sequence (8 bytes)                               -> LedgerPosition
+//   expiry key      = expires_at (8 bytes, see below) + subject key + action_id bytes -> empty
+//   violation key   = violation_id bytes                               -> ViolationLocation
+//   report key      = report_id bytes                                  -> StoredReport
+//   state key       = subject key                                      -> SubjectState
+//   policy keys     = "v" + version bytes                              -> PolicyActivation (the
+//                       latest activation of that version)
+//                     "a" + activation number (8 bytes)                -> PolicyActivation
+//   meta keys       = "last_sequence", "schema_version", "last_activation": 8-byte values;
+//                     "state_rebuild_pending": present while a rebuild is pending, value empty
+//   page token      = web-safe base64 of: version (1 byte, = 2) + position (8 bytes)
+//
+// Schema 1 (read only by the migration):
+//   event key       = subject key + recorded_at (8 bytes, see below) + sequence (8 bytes)
+//   report key      = report_id bytes
 //
 // The id length prefix keeps subjects apart: no subject key is a prefix of another subject's
-// keys, so "ab" never scans into "abc" and a seller never into a creator with the same id.
+// keys, so "ab" never scans into "abc" and a seller never into a creator with the same id. The
+// same property makes the subject key inside an expiry key self-delimiting.
 //
-// recorded_at is microseconds since the Unix epoch as int64, stored as uint64(micros) with the
+// Times in keys are microseconds since the Unix epoch as int64, stored as uint64(micros) with the
 // sign bit flipped. That maps int64 order onto unsigned byte order (negatives before positives)
 // for the whole int64 range, so no clamping is needed.
 #ifndef ENFORCERD_STORAGE_KEY_CODEC_H_
@@ -28,53 +41,85 @@
 namespace enforcer {
 
 inline constexpr absl::string_view kLastSequenceKey = "last_sequence";
+inline constexpr absl::string_view kSchemaVersionKey = "schema_version";
+inline constexpr absl::string_view kLastActivationKey = "last_activation";
+inline constexpr absl::string_view kStateRebuildPendingKey = "state_rebuild_pending";
 
-// recorded_at as stored in keys. INVALID_ARGUMENT unless `ts` is a valid Timestamp (years
-// 0001..9999, nanos in [0, 1e9)). Sub-microsecond digits are dropped: entries recorded in the
-// same microsecond are ordered by sequence.
+// Every activation key sorts in [kActivationKeysBegin, kActivationKeysEnd).
+inline constexpr absl::string_view kActivationKeysBegin = "a";
+inline constexpr absl::string_view kActivationKeysEnd = "b";
+
+// A time as stored in keys. INVALID_ARGUMENT unless `ts` is a valid Timestamp (years
+// 0001..9999, nanos in [0, 1e9)). Sub-microsecond digits are dropped.
 absl::StatusOr<int64_t> TimestampToMicros(const google::protobuf::Timestamp& ts);
 
 // INVALID_ARGUMENT unless the kind is SELLER or CREATOR and the id is 1..65535 bytes.
 absl::StatusOr<std::string> EncodeSubjectKey(const v1::Subject& subject);
+// DATA_LOSS unless `key` is exactly one subject key.
 absl::StatusOr<v1::Subject> DecodeSubjectKey(absl::string_view key);
 
-// `subject_key` must come from EncodeSubjectKey.
-std::string EncodeEventKey(absl::string_view subject_key, int64_t recorded_at_micros,
-                           uint64_t sequence);
-
-// subject key + recorded_at without the sequence. It sorts before every event of the subject at
-// `recorded_at_micros` or later and after every earlier one: the inclusive lower bound of
-// "recorded_at >= t" and the exclusive upper bound of "recorded_at < t".
-std::string EncodeEventTimeBound(absl::string_view subject_key, int64_t recorded_at_micros);
-
 // The smallest key greater than every key that starts with `subject_key`: the exclusive upper
-// bound of a scan over all of a subject's events.
+// bound of a scan over all of a subject's keys.
 std::string SubjectKeyPrefixEnd(absl::string_view subject_key);
 
-struct EventKey {
+// `subject_key` must come from EncodeSubjectKey.
+std::string EncodeLedgerKey(absl::string_view subject_key, uint64_t position);
+struct LedgerKey {
+  v1::Subject subject;
+  uint64_t position = 0;
+};
+// DATA_LOSS for anything EncodeLedgerKey cannot have produced.
+absl::StatusOr<LedgerKey> DecodeLedgerKey(absl::string_view key);
+// The subject key at the front of a ledger (or schema-1 event) key; DATA_LOSS if there is none.
+absl::StatusOr<std::string> SubjectKeyOf(absl::string_view key);
+
+std::string EncodeCommitLogKey(uint64_t sequence);
+// DATA_LOSS unless `key` is 8 bytes.
+absl::StatusOr<uint64_t> DecodeCommitLogKey(absl::string_view key);
+
+// INVALID_ARGUMENT for an empty action_id. `subject_key` must come from EncodeSubjectKey.
+absl::StatusOr<std::string> EncodeExpiryKey(int64_t expires_at_micros,
+                                            absl::string_view subject_key,
+                                            absl::string_view action_id);
+// Sorts after every expiry key with an earlier expires_at and before every other one: the
+// exclusive upper bound of "expires_at < t".
+std::string EncodeExpiryBound(int64_t expires_at_micros);
+struct ExpiryKey {
+  int64_t expires_at_micros = 0;
+  v1::Subject subject;
+  std::string action_id;
+};
+// DATA_LOSS for anything EncodeExpiryKey cannot have produced.
+absl::StatusOr<ExpiryKey> DecodeExpiryKey(absl::string_view key);
+
+std::string EncodeViolationKey(absl::string_view violation_id);
+std::string EncodeReportKey(absl::string_view report_id);
+std::string EncodePolicyVersionKey(absl::string_view version);
+std::string EncodeActivationKey(uint64_t activation);
+
+// The 8-byte meta values.
+std::string EncodeUint64Value(uint64_t value);
+// False unless `value` is exactly 8 bytes.
+bool DecodeUint64Value(absl::string_view value, uint64_t* decoded);
+
+// Where the next history page starts: the position of its first (newest) entry. It names a place
+// in the subject's ledger, not a RocksDB iterator, so tokens survive compactions, restarts and
+// concurrent appends.
+std::string EncodeHistoryToken(uint64_t position);
+// INVALID_ARGUMENT "page_token is malformed" for anything EncodeHistoryToken cannot have made
+// (including schema-1 tokens).
+absl::StatusOr<uint64_t> DecodeHistoryToken(absl::string_view token);
+
+// Schema 1, for the migration.
+struct Schema1EventKey {
   v1::Subject subject;
   int64_t recorded_at_micros = 0;
   uint64_t sequence = 0;
 };
-// DATA_LOSS for anything EncodeEventKey cannot have produced.
-absl::StatusOr<EventKey> DecodeEventKey(absl::string_view key);
-
-std::string EncodeReportKey(absl::string_view report_id);
-
-std::string EncodeSequence(uint64_t sequence);
-// False unless `value` is exactly 8 bytes.
-bool DecodeSequence(absl::string_view value, uint64_t* sequence);
-
-// Where the next history page starts: the (recorded_at, sequence) of its first (newest) entry.
-// It names a position in the key space, not a RocksDB iterator, so tokens survive compactions,
-// restarts and concurrent appends.
-struct HistoryCursor {
-  int64_t recorded_at_micros = 0;
-  uint64_t sequence = 0;
-};
-std::string EncodeHistoryCursor(const HistoryCursor& cursor);
-// INVALID_ARGUMENT "page_token is malformed" for anything EncodeHistoryCursor cannot have made.
-absl::StatusOr<HistoryCursor> DecodeHistoryCursor(absl::string_view token);
+// DATA_LOSS for anything schema 1 cannot have written.
+absl::StatusOr<Schema1EventKey> DecodeSchema1EventKey(absl::string_view key);
+// The report_id of a schema-1 report key.
+std::string DecodeSchema1ReportKey(absl::string_view key);
 
 }  // namespace enforcer
 

@@ -2,13 +2,21 @@
 //
 // The engine sees only this interface and absl::Status; RocksDB stays inside storage/. Every
 // mutation goes through Commit(), which applies a group of LedgerWrites as one atomic batch: a
-// violation, its decisions and actions, the idempotency record and the updated subject state are
-// all visible together or not at all.
+// violation, its decisions and actions, the idempotency record, the updated subject state and
+// every index derived from them are all visible together or not at all.
+//
+// Layout (schema 2): each subject's ledger is keyed by its position (1, 2, 3, ... in commit
+// order), so a clock step never reorders history. Beside the ledgers the store keeps, in the same
+// batch: the violation index (violation id -> positions), a commit-ordered log of every entry (by
+// global sequence; the action feed tails it), an expiry index of timed actions keyed by
+// (expires_at, subject, action id) so a scheduler scans a time range instead of every subject, the
+// idempotency records, and every policy version ever activated.
 #ifndef ENFORCERD_STORAGE_LEDGER_STORE_H_
 #define ENFORCERD_STORAGE_LEDGER_STORE_H_
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,19 +31,34 @@
 
 namespace enforcer {
 
-// What one report (or, later, one appeal) changes. Entries must carry subject, sequence and
-// recorded_at; the store keys them by (subject, recorded_at, sequence).
+// The layout this build reads and writes. A store written by a newer build is refused.
+inline constexpr int kSchemaVersion = 2;
+
+// The idempotency record of one report_id.
+struct ReportRecord {
+  std::string report_id;
+  v1::StoredReport record;
+};
+
+// What one report (or re-evaluation, or policy activation) changes.
 struct LedgerWrite {
-  // The idempotency record, keyed by report.request().report_id(). Absent for non-report writes.
-  std::optional<v1::StoredReport> report;
+  // Absent for writes that are not reports.
+  std::optional<ReportRecord> report;
   // Replaces each subject's derived state.
   std::vector<v1::SubjectState> states;
+  // Appended to their subjects' ledgers in this order. Each must carry subject, sequence (global,
+  // strictly increasing, unique) and recorded_at. `position` is assigned by the store: the next
+  // free position of the subject's ledger, in the order given; callers leave it 0.
+  // Entries with a violation are added to the violation index; action entries with expires_at to
+  // the expiry index; every entry to the commit log.
   std::vector<v1::LedgerEntry> entries;
+  // A policy becoming active: stored with its text (by version and in the activation list).
+  std::optional<v1::PolicyActivation> activation;
 };
 
 struct HistoryQuery {
   v1::Subject subject;
-  // Entries with start <= recorded_at < end, newest first.
+  // Only entries with start <= recorded_at < end (a filter: order stays by position).
   absl::Time start = absl::InfinitePast();
   absl::Time end = absl::InfiniteFuture();
   int page_size = 100;
@@ -44,9 +67,17 @@ struct HistoryQuery {
 };
 
 struct HistoryPage {
+  // Newest (highest position) first.
   std::vector<v1::LedgerEntry> entries;
   // Empty when there is nothing more.
   std::string next_page_token;
+};
+
+// A timed action as the expiry index lists it.
+struct ExpiryEntry {
+  absl::Time expires_at;
+  v1::Subject subject;
+  std::string action_id;
 };
 
 enum class Durability {
@@ -65,27 +96,59 @@ class LedgerStore {
   virtual absl::StatusOr<std::optional<v1::StoredReport>> GetReport(
       absl::string_view report_id) = 0;
 
-  // The subject's derived state, or nullopt if the subject has no ledger yet.
+  // The subject's derived state, or nullopt if none is stored.
   virtual absl::StatusOr<std::optional<v1::SubjectState>> GetSubjectState(
       const v1::Subject& subject) = 0;
 
   // Applies every write in `writes` as one atomic batch with one sync (per the store's
-  // durability). On error nothing is applied. Returns UNAVAILABLE on I/O failure.
+  // durability). On error nothing is applied. UNAVAILABLE on I/O failure; INVALID_ARGUMENT for an
+  // entry without subject, sequence or recorded_at.
   virtual absl::Status Commit(absl::Span<const LedgerWrite> writes) = 0;
 
   // One page of a subject's entries, newest first. INVALID_ARGUMENT for a malformed token.
   virtual absl::StatusOr<HistoryPage> ListHistory(const HistoryQuery& query) = 0;
 
-  // Every entry of a subject, oldest first, for rebuilding derived state from the log.
-  virtual absl::StatusOr<std::vector<v1::LedgerEntry>> ReadLog(const v1::Subject& subject) = 0;
+  // A subject's entries from position `from` on (1 = the start), oldest first, at most `limit`.
+  virtual absl::StatusOr<std::vector<v1::LedgerEntry>> ReadLog(
+      const v1::Subject& subject, uint64_t from = 1,
+      size_t limit = std::numeric_limits<size_t>::max()) = 0;
 
-  // Calls `visit` for every subject that has a ledger, in key order; stops at the first error
-  // `visit` returns and returns it. For offline maintenance, not for the serving path.
+  // The position of the subject's last entry (0 if its ledger is empty).
+  virtual absl::StatusOr<uint64_t> LastPosition(const v1::Subject& subject) = 0;
+
+  // Where violation `violation_id` was recorded; empty if nowhere.
+  virtual absl::StatusOr<std::vector<v1::LedgerPosition>> FindViolation(
+      absl::string_view violation_id) = 0;
+
+  // Calls `visit` for every subject that has a ledger (found from the ledgers themselves, not
+  // from derived state), in key order; stops at the first error `visit` returns and returns it.
+  // For offline maintenance, not for the serving path.
   virtual absl::Status ForEachSubject(
       const std::function<absl::Status(const v1::Subject&)>& visit) = 0;
 
+  // Entries of the commit log with sequence >= `from`, in sequence order, at most `limit`.
+  virtual absl::StatusOr<std::vector<v1::LedgerEntry>> ReadCommitLog(uint64_t from,
+                                                                     size_t limit) = 0;
+
+  // Timed actions whose expires_at is before `until`, earliest first, at most `limit`. The index
+  // is never pruned: a lifted action stays listed; callers check the subject's state.
+  virtual absl::StatusOr<std::vector<ExpiryEntry>> ScanExpiries(absl::Time until,
+                                                                size_t limit) = 0;
+
+  // The stored text of a policy version, or nullopt if it was never activated here.
+  virtual absl::StatusOr<std::optional<v1::PolicyActivation>> GetPolicyVersion(
+      absl::string_view version) = 0;
+
+  // Every activation, oldest first.
+  virtual absl::StatusOr<std::vector<v1::PolicyActivation>> ListActivations() = 0;
+
   // The highest entry sequence ever committed (0 for a new store). Sequences are global.
   virtual uint64_t LastSequence() const = 0;
+
+  // True after a migration from an older layout until ClearStateRebuildPending(): derived state
+  // could not be carried over and must be rebuilt from the ledgers before serving.
+  virtual bool StateRebuildPending() const = 0;
+  virtual absl::Status ClearStateRebuildPending() = 0;
 };
 
 }  // namespace enforcer

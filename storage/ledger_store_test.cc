@@ -1,10 +1,11 @@
-// Tests of the LedgerStore contract against a real RocksDB, each in its own directory.
+// Tests of the LedgerStore contract against a real RocksDB, each in its own directory: commits,
+// positions and the reads of a subject's ledger. The indexes beside the ledgers are tested in
+// ledger_store_index_test.cc.
 #include "storage/ledger_store.h"
 
 #include <cstdint>
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,116 +13,33 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
-#include "rocksdb/db.h"
-#include "storage/key_codec.h"
+#include "storage/ledger_store_testing.h"
 #include "storage/rocksdb_ledger_store.h"
 
 namespace enforcer {
 namespace {
 
+using storage_testing::EqualsProto;
+using storage_testing::kT0;
+using storage_testing::LedgerStoreTest;
+using storage_testing::MakeEntry;
+using storage_testing::MakeReport;
+using storage_testing::MakeState;
+using storage_testing::MakeSubject;
+using storage_testing::Positions;
+using storage_testing::Sequences;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-MATCHER_P(EqualsProto, expected, expected.ShortDebugString()) {
-  return google::protobuf::util::MessageDifferencer::Equals(arg, expected);
-}
-
-constexpr int64_t kT0 = 1700000000;  // Seconds since the epoch; any time works.
-
-v1::Subject MakeSubject(v1::SubjectKind kind, const std::string& id) {
-  v1::Subject subject;
-  subject.set_kind(kind);
-  subject.set_id(id);
-  return subject;
-}
-
 const v1::Subject kSeller = MakeSubject(v1::SELLER, "s1");
-
-// A violation entry recorded `seconds` (plus `nanos`) after the epoch.
-v1::LedgerEntry MakeEntry(const v1::Subject& subject, uint64_t sequence, int64_t seconds,
-                          int32_t nanos = 0) {
-  v1::LedgerEntry entry;
-  entry.set_sequence(sequence);
-  entry.mutable_recorded_at()->set_seconds(seconds);
-  entry.mutable_recorded_at()->set_nanos(nanos);
-  *entry.mutable_subject() = subject;
-  entry.mutable_violation()->set_violation_id(absl::StrCat("v", sequence));
-  return entry;
-}
-
-v1::SubjectState MakeState(const v1::Subject& subject, int64_t lifetime_violations) {
-  v1::SubjectState state;
-  *state.mutable_subject() = subject;
-  state.set_lifetime_violations(lifetime_violations);
-  return state;
-}
-
-v1::StoredReport MakeReport(const std::string& report_id) {
-  v1::StoredReport report;
-  report.mutable_request()->set_report_id(report_id);
-  report.mutable_request()->set_category("counterfeit");
-  report.mutable_response()->mutable_violation()->set_violation_id("v1");
-  return report;
-}
-
-std::vector<uint64_t> Sequences(const std::vector<v1::LedgerEntry>& entries) {
-  std::vector<uint64_t> sequences;
-  for (const v1::LedgerEntry& entry : entries) sequences.push_back(entry.sequence());
-  return sequences;
-}
-
-class LedgerStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const char* tmp = std::getenv("TEST_TMPDIR");
-    ASSERT_NE(tmp, nullptr);
-    const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    // A nested path also checks that missing parents are created.
-    dir_ = absl::StrCat(tmp, "/", info->test_suite_name(), ".", info->name(), "/ledger");
-    std::filesystem::remove_all(std::filesystem::path(dir_).parent_path());
-    Reopen();
-  }
-
-  void Reopen(Durability durability = Durability::kProcess) {
-    store_.reset();  // Close first: RocksDB allows one open instance per directory.
-    absl::StatusOr<std::unique_ptr<LedgerStore>> store = OpenRocksDbLedgerStore(dir_, durability);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-  }
-
-  void Commit(std::vector<LedgerWrite> writes) {
-    const absl::Status status = store_->Commit(writes);
-    ASSERT_TRUE(status.ok()) << status;
-  }
-
-  void CommitEntries(std::vector<v1::LedgerEntry> entries) {
-    LedgerWrite write;
-    write.entries = std::move(entries);
-    Commit({write});
-  }
-
-  HistoryPage List(HistoryQuery query) {
-    absl::StatusOr<HistoryPage> page = store_->ListHistory(query);
-    EXPECT_TRUE(page.ok()) << page.status();
-    return page.ok() ? *std::move(page) : HistoryPage();
-  }
-
-  std::vector<v1::LedgerEntry> Log(const v1::Subject& subject) {
-    absl::StatusOr<std::vector<v1::LedgerEntry>> log = store_->ReadLog(subject);
-    EXPECT_TRUE(log.ok()) << log.status();
-    return log.ok() ? *std::move(log) : std::vector<v1::LedgerEntry>();
-  }
-
-  std::string dir_;
-  std::unique_ptr<LedgerStore> store_;
-};
+const v1::Subject kCreator = MakeSubject(v1::CREATOR, "c1");
 
 TEST_F(LedgerStoreTest, CommitThenReadBack) {
   EXPECT_EQ(store_->LastSequence(), 0);
   LedgerWrite write;
-  write.report = MakeReport("r1");
+  write.report = MakeReport("r1", "v1");
   write.states = {MakeState(kSeller, 1)};
   write.entries = {MakeEntry(kSeller, 1, kT0), MakeEntry(kSeller, 2, kT0)};
   Commit({write});
@@ -129,140 +47,161 @@ TEST_F(LedgerStoreTest, CommitThenReadBack) {
   absl::StatusOr<std::optional<v1::StoredReport>> report = store_->GetReport("r1");
   ASSERT_TRUE(report.ok()) << report.status();
   ASSERT_TRUE(report->has_value());
-  EXPECT_THAT(**report, EqualsProto(*write.report));
+  EXPECT_THAT(**report, EqualsProto(write.report->record));
+  EXPECT_THAT(store_->GetSubjectState(kSeller).value().value(), EqualsProto(write.states[0]));
 
-  absl::StatusOr<std::optional<v1::SubjectState>> state = store_->GetSubjectState(kSeller);
-  ASSERT_TRUE(state.ok()) << state.status();
-  ASSERT_TRUE(state->has_value());
-  EXPECT_THAT(**state, EqualsProto(write.states[0]));
-
-  EXPECT_THAT(Log(kSeller), ElementsAre(EqualsProto(write.entries[0]),
-                                        EqualsProto(write.entries[1])));
+  // The store assigns positions; everything else is stored as given.
+  v1::LedgerEntry first = write.entries[0];
+  first.set_position(1);
+  v1::LedgerEntry second = write.entries[1];
+  second.set_position(2);
+  EXPECT_THAT(Log(kSeller), ElementsAre(EqualsProto(first), EqualsProto(second)));
+  EXPECT_EQ(store_->LastPosition(kSeller).value(), 2);
   EXPECT_EQ(store_->LastSequence(), 2);
 }
 
-TEST_F(LedgerStoreTest, SeveralWritesInOneCommitAreAllVisible) {
-  const v1::Subject creator = MakeSubject(v1::CREATOR, "c1");
+TEST_F(LedgerStoreTest, PositionsCountPerSubjectInCommitOrder) {
   LedgerWrite first;
-  first.report = MakeReport("r1");
+  first.entries = {MakeEntry(kSeller, 1, kT0), MakeEntry(kCreator, 2, kT0)};
+  // A second write to the same subjects in the same group continues their counts.
+  LedgerWrite second;
+  second.entries = {MakeEntry(kSeller, 3, kT0), MakeEntry(kSeller, 4, kT0),
+                    MakeEntry(kCreator, 5, kT0)};
+  Commit({first, second});
+  CommitEntries({MakeEntry(kCreator, 6, kT0), MakeEntry(kSeller, 7, kT0)});
+  Reopen();  // The next position comes from the ledger itself, not from memory.
+  CommitEntries({MakeEntry(kSeller, 8, kT0)});
+
+  EXPECT_THAT(Sequences(Log(kSeller)), ElementsAre(1, 3, 4, 7, 8));
+  EXPECT_THAT(Positions(Log(kSeller)), ElementsAre(1, 2, 3, 4, 5));
+  EXPECT_THAT(Sequences(Log(kCreator)), ElementsAre(2, 5, 6));
+  EXPECT_THAT(Positions(Log(kCreator)), ElementsAre(1, 2, 3));
+  EXPECT_EQ(store_->LastPosition(kSeller).value(), 5);
+  EXPECT_EQ(store_->LastPosition(kCreator).value(), 3);
+  EXPECT_EQ(store_->LastPosition(MakeSubject(v1::SELLER, "nobody")).value(), 0);
+}
+
+TEST_F(LedgerStoreTest, ReadLogFromAPositionWithALimit) {
+  CommitEntries({MakeEntry(kSeller, 1, kT0), MakeEntry(kSeller, 2, kT0), MakeEntry(kSeller, 3, kT0),
+                 MakeEntry(kSeller, 4, kT0)});
+  EXPECT_THAT(Positions(store_->ReadLog(kSeller, 2).value()), ElementsAre(2, 3, 4));
+  EXPECT_THAT(Positions(store_->ReadLog(kSeller, 2, 2).value()), ElementsAre(2, 3));
+  EXPECT_THAT(Positions(store_->ReadLog(kSeller, 0, 1).value()), ElementsAre(1));
+  EXPECT_THAT(store_->ReadLog(kSeller, 5).value(), IsEmpty());
+  EXPECT_THAT(store_->ReadLog(kSeller, 1, 0).value(), IsEmpty());
+}
+
+TEST_F(LedgerStoreTest, LaterWritesOfAGroupReplaceStatesAndReports) {
+  LedgerWrite first;
+  first.report = MakeReport("r1", "v1");
   first.states = {MakeState(kSeller, 1)};
   first.entries = {MakeEntry(kSeller, 1, kT0)};
   LedgerWrite second;
-  second.report = MakeReport("r2");
-  second.states = {MakeState(kSeller, 2), MakeState(creator, 1)};
-  second.entries = {MakeEntry(kSeller, 2, kT0 + 1), MakeEntry(creator, 3, kT0 + 1)};
+  second.report = MakeReport("r2", "v2");
+  second.states = {MakeState(kSeller, 2), MakeState(kCreator, 1)};
+  second.entries = {MakeEntry(kSeller, 2, kT0 + 1), MakeEntry(kCreator, 3, kT0 + 1)};
   Commit({first, second});
 
-  EXPECT_TRUE(store_->GetReport("r1")->has_value());
-  EXPECT_TRUE(store_->GetReport("r2")->has_value());
-  // The later write in the group replaces the earlier state of the same subject.
+  EXPECT_EQ(store_->GetReport("r1").value()->violation_id(), "v1");
+  EXPECT_EQ(store_->GetReport("r2").value()->violation_id(), "v2");
   EXPECT_EQ(store_->GetSubjectState(kSeller).value()->lifetime_violations(), 2);
-  EXPECT_EQ(store_->GetSubjectState(creator).value()->lifetime_violations(), 1);
-  EXPECT_THAT(Sequences(Log(kSeller)), ElementsAre(1, 2));
-  EXPECT_THAT(Sequences(Log(creator)), ElementsAre(3));
+  EXPECT_EQ(store_->GetSubjectState(kCreator).value()->lifetime_violations(), 1);
   EXPECT_EQ(store_->LastSequence(), 3);
 }
 
-TEST_F(LedgerStoreTest, InvalidWriteAppliesNothing) {
-  LedgerWrite write;
-  write.report = MakeReport("r1");
-  write.states = {MakeState(kSeller, 1)};
-  write.entries = {MakeEntry(kSeller, 1, kT0), MakeEntry(MakeSubject(v1::SELLER, ""), 2, kT0)};
-  EXPECT_EQ(store_->Commit({write}).code(), absl::StatusCode::kInvalidArgument);
-
-  write.entries = {MakeEntry(kSeller, 1, kT0)};
-  write.entries[0].clear_recorded_at();
-  EXPECT_EQ(store_->Commit({write}).code(), absl::StatusCode::kInvalidArgument);
-
-  write.entries = {MakeEntry(kSeller, 0, kT0)};
-  EXPECT_EQ(store_->Commit({write}).code(), absl::StatusCode::kInvalidArgument);
-
-  EXPECT_FALSE(store_->GetReport("r1")->has_value());
+TEST_F(LedgerStoreTest, ABadEntryInAGroupWritesNothing) {
+  CommitEntries({MakeEntry(kSeller, 1, kT0)});
+  LedgerWrite good;
+  good.report = MakeReport("r2", "v2");
+  good.states = {MakeState(kSeller, 2)};
+  good.entries = {MakeEntry(kSeller, 2, kT0), storage_testing::MakeAction(kSeller, 3, "a", kT0)};
+  good.activation = storage_testing::MakeActivation(1, "sha256:a");
+  LedgerWrite bad;
+  bad.entries = {MakeEntry(kCreator, 4, kT0)};
+  for (auto breakage : std::vector<std::function<void(v1::LedgerEntry&)>>{
+           [](v1::LedgerEntry& e) { e.mutable_subject()->clear_id(); },
+           [](v1::LedgerEntry& e) { e.clear_recorded_at(); },
+           [](v1::LedgerEntry& e) { e.mutable_recorded_at()->set_nanos(-1); },
+           [](v1::LedgerEntry& e) { e.set_sequence(0); },
+           [](v1::LedgerEntry& e) { e.set_sequence(1); },  // reused
+           [](v1::LedgerEntry& e) { e.set_position(9); },  // positions are the store's
+           [](v1::LedgerEntry& e) { e.mutable_violation()->clear_violation_id(); },
+       }) {
+    LedgerWrite broken = bad;
+    breakage(broken.entries[0]);
+    const absl::Status status = store_->Commit({good, broken});
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  }
+  EXPECT_FALSE(store_->GetReport("r2")->has_value());
   EXPECT_FALSE(store_->GetSubjectState(kSeller)->has_value());
-  EXPECT_THAT(Log(kSeller), IsEmpty());
-  EXPECT_EQ(store_->LastSequence(), 0);
+  EXPECT_THAT(Sequences(Log(kSeller)), ElementsAre(1));
+  EXPECT_THAT(Log(kCreator), IsEmpty());
+  EXPECT_THAT(store_->FindViolation("v2").value(), IsEmpty());
+  EXPECT_THAT(store_->ReadCommitLog(2, 10).value(), IsEmpty());
+  EXPECT_THAT(store_->ScanExpiries(absl::InfiniteFuture(), 10).value(), IsEmpty());
+  EXPECT_THAT(store_->ListActivations().value(), IsEmpty());
+  EXPECT_EQ(store_->LastSequence(), 1);
+  // And the same group without the bad write goes through.
+  Commit({good});
+  EXPECT_THAT(Positions(Log(kSeller)), ElementsAre(1, 2, 3));
+}
+
+TEST_F(LedgerStoreTest, SequencesAreNeverReused) {
+  CommitEntries({MakeEntry(kSeller, 5, kT0)});
+  for (uint64_t sequence : {uint64_t{5}, uint64_t{4}}) {
+    LedgerWrite write;
+    write.entries = {MakeEntry(kCreator, sequence, kT0)};
+    const absl::Status status = store_->Commit({write});
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(status.message(), HasSubstr("never reused"));
+  }
+  // Within a group too: they must increase in the order given.
+  LedgerWrite write;
+  write.entries = {MakeEntry(kCreator, 7, kT0), MakeEntry(kSeller, 6, kT0)};
+  EXPECT_EQ(store_->Commit({write}).code(), absl::StatusCode::kInvalidArgument);
+  write.entries = {MakeEntry(kCreator, 7, kT0), MakeEntry(kSeller, 7, kT0)};
+  EXPECT_EQ(store_->Commit({write}).code(), absl::StatusCode::kInvalidArgument);
+  Reopen();
+  EXPECT_EQ(store_->LastSequence(), 5);
+  write.entries = {MakeEntry(kCreator, 5, kT0)};
+  EXPECT_EQ(store_->Commit({write}).code(), absl::StatusCode::kInvalidArgument);
+  // Gaps are fine.
+  CommitEntries({MakeEntry(kCreator, 9, kT0)});
+  EXPECT_EQ(store_->LastSequence(), 9);
 }
 
 TEST_F(LedgerStoreTest, ReopenKeepsEverything) {
   Reopen(Durability::kFsync);
   LedgerWrite write;
-  write.report = MakeReport("r1");
+  write.report = MakeReport("r1", "v5");
   write.states = {MakeState(kSeller, 2)};
   write.entries = {MakeEntry(kSeller, 5, kT0), MakeEntry(kSeller, 7, kT0 + 1)};
   Commit({write});
-  // A lower sequence never moves LastSequence back.
-  CommitEntries({MakeEntry(kSeller, 6, kT0 + 2)});
-  EXPECT_EQ(store_->LastSequence(), 7);
 
   Reopen();
   EXPECT_EQ(store_->LastSequence(), 7);
-  EXPECT_THAT(store_->GetReport("r1").value().value(), EqualsProto(*write.report));
+  EXPECT_THAT(store_->GetReport("r1").value().value(), EqualsProto(write.report->record));
   EXPECT_THAT(store_->GetSubjectState(kSeller).value().value(), EqualsProto(write.states[0]));
-  // Now from table files rather than the memtable, page by page.
-  HistoryQuery query{kSeller};
-  query.page_size = 2;
-  HistoryPage page = List(query);
-  EXPECT_THAT(Sequences(page.entries), ElementsAre(6, 7));
-  query.page_token = page.next_page_token;
-  page = List(query);
-  EXPECT_THAT(Sequences(page.entries), ElementsAre(5));
-  EXPECT_THAT(page.next_page_token, IsEmpty());
+  EXPECT_THAT(Sequences(Log(kSeller)), ElementsAre(5, 7));
+  EXPECT_FALSE(store_->StateRebuildPending());
 }
 
-// Writes `value` under `key` in column family `cf` with RocksDB directly, behind the store's back.
-void PutRaw(const std::string& dir, const std::string& cf, const std::string& key,
-            const std::string& value) {
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const char* name : {"default", "events", "subjects", "reports"}) {
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir, descriptors, &handles, &db).ok());
-  for (size_t i = 0; i < descriptors.size(); ++i) {
-    if (descriptors[i].name == cf) {
-      EXPECT_TRUE(db->Put({}, handles[i], key, value).ok());
-    }
-  }
-  for (rocksdb::ColumnFamilyHandle* handle : handles) db->DestroyColumnFamilyHandle(handle);
-  delete db;
-}
-
-TEST_F(LedgerStoreTest, CorruptStoredValuesAreDataLoss) {
-  CommitEntries({MakeEntry(kSeller, 1, kT0)});
-  store_.reset();
-  const std::string garbage = "\xff\xff\xff";
-  const std::string subject_key = EncodeSubjectKey(kSeller).value();
-  PutRaw(dir_, "reports", EncodeReportKey("r1"), garbage);
-  PutRaw(dir_, "subjects", subject_key, garbage);
-  PutRaw(dir_, "events", EncodeEventKey(subject_key, kT0 * 1000000, 2), garbage);
-
-  Reopen();
-  EXPECT_EQ(store_->GetReport("r1").status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_EQ(store_->GetSubjectState(kSeller).status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_EQ(store_->ReadLog(kSeller).status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_EQ(store_->ListHistory({kSeller}).status().code(), absl::StatusCode::kDataLoss);
-
-  store_.reset();
-  PutRaw(dir_, "default", "last_sequence", "short");
-  EXPECT_EQ(OpenRocksDbLedgerStore(dir_, Durability::kProcess).status().code(),
-            absl::StatusCode::kDataLoss);
-}
-
-TEST_F(LedgerStoreTest, HistoryIsNewestFirst) {
-  // Out of order on purpose, with a tie on recorded_at (broken by sequence), a sub-second
-  // difference and a pre-epoch time.
-  CommitEntries({MakeEntry(kSeller, 3, kT0 + 10), MakeEntry(kSeller, 1, kT0),
-                 MakeEntry(kSeller, 4, kT0 + 10), MakeEntry(kSeller, 2, kT0, 500000),
-                 MakeEntry(kSeller, 5, -100)});
+TEST_F(LedgerStoreTest, HistoryIsNewestFirstByPositionWhateverTheClockSaid) {
+  // The clock steps back an hour between 2 and 3, and has a pre-epoch reading at 5.
+  CommitEntries({MakeEntry(kSeller, 1, kT0), MakeEntry(kSeller, 2, kT0 + 10)});
+  CommitEntries({MakeEntry(kSeller, 3, kT0 - 3600), MakeEntry(kSeller, 4, kT0 - 3590)});
+  CommitEntries({MakeEntry(kSeller, 5, -100)});
   const HistoryPage page = List({kSeller});
-  EXPECT_THAT(Sequences(page.entries), ElementsAre(4, 3, 2, 1, 5));
+  EXPECT_THAT(Sequences(page.entries), ElementsAre(5, 4, 3, 2, 1));
+  EXPECT_THAT(Positions(page.entries), ElementsAre(5, 4, 3, 2, 1));
   EXPECT_THAT(page.next_page_token, IsEmpty());
 }
 
-TEST_F(LedgerStoreTest, HistoryTimeRangeIsHalfOpen) {
-  CommitEntries({MakeEntry(kSeller, 1, kT0 + 10), MakeEntry(kSeller, 2, kT0 + 20),
-                 MakeEntry(kSeller, 3, kT0 + 30), MakeEntry(kSeller, 4, kT0 + 40)});
+TEST_F(LedgerStoreTest, HistoryTimeRangeIsAHalfOpenFilter) {
+  // Stepped back between 2 and 3: in range [kT0+20, kT0+40) are 2 and 3, not adjacent in time.
+  CommitEntries({MakeEntry(kSeller, 1, kT0 + 10), MakeEntry(kSeller, 2, kT0 + 30),
+                 MakeEntry(kSeller, 3, kT0 + 20), MakeEntry(kSeller, 4, kT0 + 40),
+                 MakeEntry(kSeller, 5, kT0 + 5)});
   HistoryQuery query{kSeller};
   query.start = absl::FromUnixSeconds(kT0 + 20);
   query.end = absl::FromUnixSeconds(kT0 + 40);
@@ -271,16 +210,14 @@ TEST_F(LedgerStoreTest, HistoryTimeRangeIsHalfOpen) {
   query.start = absl::FromUnixSeconds(kT0 + 40);
   query.end = absl::FromUnixSeconds(kT0 + 20);
   EXPECT_THAT(List(query).entries, IsEmpty());
-
   query.start = absl::FromUnixSeconds(kT0 + 11);
   query.end = absl::FromUnixSeconds(kT0 + 12);
   EXPECT_THAT(List(query).entries, IsEmpty());
 }
 
 TEST_F(LedgerStoreTest, PaginationReturnsEveryEntryExactlyOnce) {
-  // Two entries share a recorded_at so that a page boundary falls between them.
   CommitEntries({MakeEntry(kSeller, 1, kT0 + 1), MakeEntry(kSeller, 2, kT0 + 2),
-                 MakeEntry(kSeller, 3, kT0 + 2), MakeEntry(kSeller, 4, kT0 + 4),
+                 MakeEntry(kSeller, 3, kT0 + 2), MakeEntry(kSeller, 4, kT0 - 4),
                  MakeEntry(kSeller, 5, kT0 + 5)});
   HistoryQuery query{kSeller};
   query.page_size = 2;
@@ -301,16 +238,19 @@ TEST_F(LedgerStoreTest, PaginationReturnsEveryEntryExactlyOnce) {
 
 TEST_F(LedgerStoreTest, PaginationWithinTimeRange) {
   CommitEntries({MakeEntry(kSeller, 1, kT0 + 1), MakeEntry(kSeller, 2, kT0 + 2),
-                 MakeEntry(kSeller, 3, kT0 + 3), MakeEntry(kSeller, 4, kT0 + 4)});
+                 MakeEntry(kSeller, 3, kT0 + 9), MakeEntry(kSeller, 4, kT0 + 3),
+                 MakeEntry(kSeller, 5, kT0 + 4)});
   HistoryQuery query{kSeller};
   query.start = absl::FromUnixSeconds(kT0 + 2);
   query.end = absl::FromUnixSeconds(kT0 + 4);
   query.page_size = 1;
   HistoryPage page = List(query);
-  EXPECT_THAT(Sequences(page.entries), ElementsAre(3));
+  EXPECT_THAT(Sequences(page.entries), ElementsAre(4));
+  // The token names the next matching entry, skipping 3 (out of range).
   query.page_token = page.next_page_token;
   page = List(query);
   EXPECT_THAT(Sequences(page.entries), ElementsAre(2));
+  // Nothing older matches: no token rather than an empty last page.
   EXPECT_THAT(page.next_page_token, IsEmpty());
 }
 
@@ -334,7 +274,8 @@ TEST_F(LedgerStoreTest, PageSizeIsClamped) {
 
 TEST_F(LedgerStoreTest, MalformedPageTokenIsInvalidArgument) {
   CommitEntries({MakeEntry(kSeller, 1, kT0)});
-  for (const char* token : {"not a token!", "AAAA", "Ag"}) {
+  // The last one is a schema-1 token (version 1, recorded_at, sequence).
+  for (const char* token : {"not a token!", "AAAA", "Ag", "AQAAAAAAAAAAAAAAAAAAAAE"}) {
     HistoryQuery query{kSeller};
     query.page_token = token;
     const absl::StatusOr<HistoryPage> page = store_->ListHistory(query);
@@ -358,23 +299,20 @@ TEST_F(LedgerStoreTest, SubjectsDoNotMix) {
   EXPECT_THAT(Sequences(Log(creator_ab)), ElementsAre(3));
   EXPECT_THAT(Sequences(List({seller_ab}).entries), ElementsAre(4, 1));
   EXPECT_THAT(Sequences(List({seller_abc}).entries), ElementsAre(2));
-  EXPECT_THAT(Sequences(List({creator_ab}).entries), ElementsAre(3));
-  EXPECT_EQ(store_->GetSubjectState(seller_ab).value()->lifetime_violations(), 1);
+  EXPECT_EQ(store_->LastPosition(seller_abc).value(), 1);
   EXPECT_EQ(store_->GetSubjectState(seller_abc).value()->lifetime_violations(), 2);
   EXPECT_EQ(store_->GetSubjectState(creator_ab).value()->lifetime_violations(), 3);
   EXPECT_FALSE(store_->GetSubjectState(MakeSubject(v1::CREATOR, "abc")).value().has_value());
 }
 
-TEST_F(LedgerStoreTest, UnknownReportAndSubjectAreNullopt) {
+TEST_F(LedgerStoreTest, UnknownReportAndSubjectAreEmpty) {
   CommitEntries({MakeEntry(kSeller, 1, kT0)});
-  absl::StatusOr<std::optional<v1::StoredReport>> report = store_->GetReport("nope");
-  ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_FALSE(report->has_value());
-  absl::StatusOr<std::optional<v1::SubjectState>> state =
-      store_->GetSubjectState(MakeSubject(v1::SELLER, "nobody"));
-  ASSERT_TRUE(state.ok()) << state.status();
-  EXPECT_FALSE(state->has_value());
-  EXPECT_THAT(Log(MakeSubject(v1::SELLER, "nobody")), IsEmpty());
+  const v1::Subject nobody = MakeSubject(v1::SELLER, "nobody");
+  EXPECT_FALSE(store_->GetReport("nope").value().has_value());
+  EXPECT_FALSE(store_->GetSubjectState(nobody).value().has_value());
+  EXPECT_THAT(Log(nobody), IsEmpty());
+  EXPECT_THAT(List({nobody}).entries, IsEmpty());
+  EXPECT_EQ(store_->GetReport("").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(LedgerStoreTest, InvalidSubjectIsInvalidArgument) {
@@ -382,22 +320,20 @@ TEST_F(LedgerStoreTest, InvalidSubjectIsInvalidArgument) {
   EXPECT_EQ(store_->GetSubjectState(unspecified).status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->ReadLog(unspecified).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->ListHistory({unspecified}).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->LastPosition(unspecified).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->ListHistory({unspecified}).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(LedgerStoreTest, ReadLogIsOldestFirst) {
-  CommitEntries({MakeEntry(kSeller, 3, kT0 + 3), MakeEntry(kSeller, 1, kT0 + 1)});
-  CommitEntries({MakeEntry(kSeller, 2, kT0 + 2), MakeEntry(kSeller, 4, -1)});
-  EXPECT_THAT(Sequences(Log(kSeller)), ElementsAre(4, 1, 2, 3));
-}
-
-TEST_F(LedgerStoreTest, ForEachSubjectVisitsEverySubjectWithState) {
+TEST_F(LedgerStoreTest, ForEachSubjectWalksTheLedgersNotTheStates) {
+  const v1::Subject no_state = MakeSubject(v1::SELLER, "abc");
   LedgerWrite write;
-  for (const v1::Subject& s : {MakeSubject(v1::CREATOR, "c"), MakeSubject(v1::SELLER, "abc"),
-                               MakeSubject(v1::SELLER, "ab")}) {
-    write.states.push_back(MakeState(s, 1));
-  }
+  write.states = {MakeState(MakeSubject(v1::CREATOR, "c"), 1),
+                  MakeState(MakeSubject(v1::SELLER, "ab"), 1),
+                  // Derived state alone is not a ledger.
+                  MakeState(MakeSubject(v1::SELLER, "state-only"), 1)};
+  write.entries = {MakeEntry(MakeSubject(v1::CREATOR, "c"), 1, kT0), MakeEntry(no_state, 2, kT0),
+                   MakeEntry(MakeSubject(v1::SELLER, "ab"), 3, kT0), MakeEntry(no_state, 4, kT0),
+                   MakeEntry(no_state, 5, kT0)};
   Commit({write});
   std::vector<std::string> seen;
   ASSERT_TRUE(store_

@@ -2,11 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
-#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -14,177 +12,78 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "base/status_macros.h"
-#include "rocksdb/cache.h"
-#include "rocksdb/db.h"
-#include "rocksdb/filter_policy.h"
+#include "proto/timestamp.h"
 #include "rocksdb/iterator.h"
 #include "rocksdb/options.h"
-#include "rocksdb/slice.h"
-#include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
+#include "storage/commit_batch.h"
 #include "storage/key_codec.h"
+#include "storage/ledger_db.h"
+#include "storage/schema_migration.h"
 
 namespace enforcer {
 namespace {
 
-// Column families, in the order they are opened (handles_ is indexed by these).
-enum ColumnFamily { kMeta = 0, kEvents, kSubjects, kReports, kNumColumnFamilies };
-constexpr const char* kColumnFamilyNames[kNumColumnFamilies] = {"default", "events", "subjects",
-                                                                 "reports"};
-
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
-constexpr size_t kBlockCacheBytes = 64 << 20;
-constexpr double kBloomBitsPerKey = 10;
 
-// The one place a rocksdb::Status becomes an absl::Status. `what` names the failed operation.
-// NotFound is mapped for completeness; callers that expect it check IsNotFound() first.
-absl::Status FromRocksDb(const rocksdb::Status& s, absl::string_view what) {
-  if (s.ok()) return absl::OkStatus();
-  const std::string message = absl::StrCat("rocksdb ", what, " failed: ", s.ToString());
-  if (s.IsCorruption()) return absl::DataLossError(message);
-  if (s.IsNotFound()) return absl::NotFoundError(message);
-  // Everything else (I/O errors, a full disk, a database locked by another process) means the
-  // store cannot serve now; the request itself may well succeed later.
-  return absl::UnavailableError(message);
-}
-
-absl::Status WithContext(const absl::Status& s, absl::string_view context) {
-  return absl::Status(s.code(), absl::StrCat(context, ": ", s.message()));
-}
-
-rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
-absl::string_view ToView(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
-
-template <typename Message>
-absl::StatusOr<Message> ParseValue(const rocksdb::Slice& value, absl::string_view what) {
-  Message message;
-  if (!message.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-    return absl::DataLossError(absl::StrCat("corrupt stored ", what));
-  }
-  return message;
-}
-
-template <typename Message>
-absl::Status PutMessage(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* cf,
-                        absl::string_view key, const Message& message) {
-  std::string value;
-  if (!message.SerializeToString(&value)) {
-    return absl::InternalError(absl::StrCat("cannot serialize ", message.GetTypeName()));
-  }
-  return FromRocksDb(batch->Put(cf, ToSlice(key), value), "batch put");
-}
-
-// The key of `entry` in the events column family, or INVALID_ARGUMENT if the entry lacks what
-// the key is made of.
-absl::StatusOr<std::string> EntryKey(const v1::LedgerEntry& entry) {
-  const std::string context = absl::StrCat("ledger entry ", entry.sequence());
-  absl::StatusOr<std::string> subject_key = EncodeSubjectKey(entry.subject());
-  if (!subject_key.ok()) return WithContext(subject_key.status(), context);
-  if (entry.sequence() == 0) return absl::InvalidArgumentError("ledger entry has no sequence");
-  if (!entry.has_recorded_at()) {
-    return absl::InvalidArgumentError(absl::StrCat(context, ": no recorded_at"));
-  }
-  absl::StatusOr<int64_t> micros = TimestampToMicros(entry.recorded_at());
-  if (!micros.ok()) return WithContext(micros.status(), context);
-  return EncodeEventKey(*subject_key, *micros, entry.sequence());
-}
-
-rocksdb::ColumnFamilyOptions MakeColumnFamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache,
-                                                     bool bloom_filter) {
-  rocksdb::BlockBasedTableOptions table_options;
-  table_options.block_cache = cache;
-  // Subjects and reports are read by point lookups, most of them for keys that do not exist yet
-  // (every new report id); a bloom filter answers those without touching data blocks. Events are
-  // only ever scanned, where a whole-key filter does not help.
-  if (bloom_filter) {
-    table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(kBloomBitsPerKey));
-  }
-  rocksdb::ColumnFamilyOptions options;
-  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
+// Read options bounded to [lower, upper); the slices must outlive the iterator.
+rocksdb::ReadOptions Bounded(const rocksdb::Slice* lower, const rocksdb::Slice* upper) {
+  rocksdb::ReadOptions options;
+  options.iterate_lower_bound = lower;
+  options.iterate_upper_bound = upper;
   return options;
+}
+
+// The ledger entry an iterator over the ledger family points at; DATA_LOSS naming its subject
+// and position if it is corrupt.
+absl::StatusOr<v1::LedgerEntry> EntryAt(const rocksdb::Iterator& it) {
+  ASSIGN_OR_RETURN(const LedgerKey key, DecodeLedgerKey(ToView(it.key())));
+  return ParseValue<v1::LedgerEntry>(
+      it.value(),
+      absl::StrCat("ledger entry ", SubjectName(key.subject), " position ", key.position));
 }
 
 class RocksDbLedgerStore final : public LedgerStore {
  public:
-  RocksDbLedgerStore(std::unique_ptr<rocksdb::DB> db,
-                     std::vector<rocksdb::ColumnFamilyHandle*> handles, Durability durability)
-      : db_(std::move(db)), handles_(std::move(handles)), durability_(durability) {}
+  RocksDbLedgerStore(std::unique_ptr<LedgerDb> db, Durability durability)
+      : db_(std::move(db)), durability_(durability) {}
 
-  ~RocksDbLedgerStore() override {
-    // Handles must go before the DB they belong to.
-    for (rocksdb::ColumnFamilyHandle* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
-    // Close() fails only for unreleased snapshots, which this class never takes, and a failure
-    // loses nothing: every commit is already in the write-ahead log.
-    db_->Close().PermitUncheckedError();
-  }
-
-  absl::Status LoadLastSequence() {
-    rocksdb::PinnableSlice value;
-    const rocksdb::Status s =
-        db_->Get(rocksdb::ReadOptions(), handles_[kMeta], ToSlice(kLastSequenceKey), &value);
-    if (s.IsNotFound()) return absl::OkStatus();
-    RETURN_IF_ERROR(FromRocksDb(s, "read last_sequence"));
-    uint64_t sequence = 0;
-    if (!DecodeSequence(ToView(value), &sequence)) {
-      return absl::DataLossError("corrupt stored last_sequence");
-    }
-    last_sequence_.store(sequence, std::memory_order_release);
+  // Reads the meta values the store keeps in memory.
+  absl::Status Load() {
+    ASSIGN_OR_RETURN(const std::optional<uint64_t> sequence, db_->GetMetaNumber(kLastSequenceKey));
+    last_sequence_.store(sequence.value_or(0), std::memory_order_release);
+    ASSIGN_OR_RETURN(const std::optional<uint64_t> activation,
+                     db_->GetMetaNumber(kLastActivationKey));
+    last_activation_ = activation.value_or(0);
+    ASSIGN_OR_RETURN(const std::optional<std::string> pending,
+                     db_->GetRaw(Cf::kMeta, kStateRebuildPendingKey));
+    state_rebuild_pending_.store(pending.has_value(), std::memory_order_release);
     return absl::OkStatus();
   }
 
   absl::StatusOr<std::optional<v1::StoredReport>> GetReport(absl::string_view report_id) override {
     if (report_id.empty()) return absl::InvalidArgumentError("report_id is empty");
-    return Get<v1::StoredReport>(kReports, EncodeReportKey(report_id), "StoredReport");
+    return db_->Get<v1::StoredReport>(Cf::kIdempotency, EncodeReportKey(report_id),
+                                      absl::StrCat("idempotency record of ", report_id));
   }
 
   absl::StatusOr<std::optional<v1::SubjectState>> GetSubjectState(
       const v1::Subject& subject) override {
     ASSIGN_OR_RETURN(const std::string key, EncodeSubjectKey(subject));
-    return Get<v1::SubjectState>(kSubjects, key, "SubjectState");
+    return db_->Get<v1::SubjectState>(Cf::kStates, key,
+                                      absl::StrCat("state of ", SubjectName(subject)));
   }
 
   absl::Status Commit(absl::Span<const LedgerWrite> writes) override {
-    const uint64_t previous_last = last_sequence_.load(std::memory_order_acquire);
-    uint64_t last = previous_last;
-    // Within the batch a later put of the same key wins, so later writes in `writes` replace
-    // earlier ones for the same report or subject.
-    rocksdb::WriteBatch batch;
-    for (const LedgerWrite& write : writes) {
-      if (write.report.has_value()) {
-        const std::string& report_id = write.report->request().report_id();
-        if (report_id.empty()) return absl::InvalidArgumentError("stored report has no report_id");
-        RETURN_IF_ERROR(
-            PutMessage(&batch, handles_[kReports], EncodeReportKey(report_id), *write.report));
-      }
-      for (const v1::SubjectState& state : write.states) {
-        absl::StatusOr<std::string> key = EncodeSubjectKey(state.subject());
-        if (!key.ok()) return WithContext(key.status(), "subject state");
-        RETURN_IF_ERROR(PutMessage(&batch, handles_[kSubjects], *key, state));
-      }
-      for (const v1::LedgerEntry& entry : write.entries) {
-        ASSIGN_OR_RETURN(const std::string key, EntryKey(entry));
-        RETURN_IF_ERROR(PutMessage(&batch, handles_[kEvents], key, entry));
-        last = std::max(last, entry.sequence());
-      }
-    }
-    if (batch.Count() == 0) return absl::OkStatus();
-    if (last != previous_last) {
-      RETURN_IF_ERROR(FromRocksDb(
-          batch.Put(handles_[kMeta], ToSlice(kLastSequenceKey), EncodeSequence(last)),
-          "batch put"));
-    }
-    rocksdb::WriteOptions options;
-    options.sync = durability_ == Durability::kFsync;
-    const rocksdb::Status written = db_->Write(options, &batch);
-    if (!written.ok()) {
-      // A failed write can leave RocksDB in a background-error state that refuses every later
-      // write. Try to clear it, so the next group succeeds once the cause (a full disk, say) is
-      // gone; if it cannot be cleared, later commits keep failing with UNAVAILABLE.
-      db_->Resume().PermitUncheckedError();
-      return FromRocksDb(written, "commit ledger batch");
-    }
-    last_sequence_.store(last, std::memory_order_release);
+    CommitBatch builder(db_.get(), last_sequence_.load(std::memory_order_acquire),
+                        last_activation_);
+    for (const LedgerWrite& write : writes) RETURN_IF_ERROR(builder.Add(write));
+    ASSIGN_OR_RETURN(rocksdb::WriteBatch* const batch, builder.Finish());
+    if (batch == nullptr) return absl::OkStatus();
+    RETURN_IF_ERROR(db_->Write(batch, durability_ == Durability::kFsync, "commit ledger batch"));
+    last_sequence_.store(builder.last_sequence(), std::memory_order_release);
+    last_activation_ = builder.last_activation();
     return absl::OkStatus();
   }
 
@@ -192,125 +91,185 @@ class RocksDbLedgerStore final : public LedgerStore {
     ASSIGN_OR_RETURN(const std::string subject_key, EncodeSubjectKey(query.subject));
     const size_t page_size = static_cast<size_t>(
         query.page_size == 0 ? kDefaultPageSize : std::clamp(query.page_size, 1, kMaxPageSize));
-    // ToUnixMicros saturates, so the infinite defaults become the int64 extremes.
-    const std::string lower = EncodeEventTimeBound(subject_key, absl::ToUnixMicros(query.start));
-    std::string upper = EncodeEventTimeBound(subject_key, absl::ToUnixMicros(query.end));
+    const std::string upper = SubjectKeyPrefixEnd(subject_key);
+    std::string first = upper;
     if (!query.page_token.empty()) {
-      ASSIGN_OR_RETURN(const HistoryCursor cursor, DecodeHistoryCursor(query.page_token));
-      // The cursor is the first entry of this page and the upper bound is exclusive: the
-      // smallest key after the cursor's is the cursor's key plus a zero byte.
-      std::string after_cursor =
-          EncodeEventKey(subject_key, cursor.recorded_at_micros, cursor.sequence);
-      after_cursor.push_back('\0');
-      upper = std::min(upper, after_cursor);
+      ASSIGN_OR_RETURN(const uint64_t position, DecodeHistoryToken(query.page_token));
+      first = EncodeLedgerKey(subject_key, position);
     }
-
     HistoryPage page;
-    if (lower >= upper) return page;
-    const rocksdb::Slice lower_slice = ToSlice(lower);
+    if (query.start >= query.end) return page;
+    const rocksdb::Slice lower_slice = ToSlice(subject_key);
     const rocksdb::Slice upper_slice = ToSlice(upper);
-    rocksdb::ReadOptions options;
-    options.iterate_lower_bound = &lower_slice;
-    options.iterate_upper_bound = &upper_slice;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, handles_[kEvents]));
-    for (it->SeekForPrev(upper_slice); it->Valid(); it->Prev()) {
+    std::unique_ptr<rocksdb::Iterator> it =
+        db_->NewIterator(db_->handle(Cf::kLedger), Bounded(&lower_slice, &upper_slice));
+    // recorded_at is not in the key (positions follow commit order, which a clock step can take
+    // out of time order), so the time bounds filter entries rather than bound the scan.
+    for (it->SeekForPrev(ToSlice(first)); it->Valid(); it->Prev()) {
+      ASSIGN_OR_RETURN(v1::LedgerEntry entry, EntryAt(*it));
+      const absl::Time recorded_at = FromProtoTime(entry.recorded_at());
+      if (recorded_at < query.start || recorded_at >= query.end) continue;
       if (page.entries.size() == page_size) {
-        // One more entry exists: the next page starts with it.
-        ASSIGN_OR_RETURN(const EventKey next, DecodeEventKey(ToView(it->key())));
-        page.next_page_token = EncodeHistoryCursor({next.recorded_at_micros, next.sequence});
+        // One more entry matches: the next page starts with it.
+        page.next_page_token = EncodeHistoryToken(entry.position());
         break;
       }
-      ASSIGN_OR_RETURN(v1::LedgerEntry entry,
-                       ParseValue<v1::LedgerEntry>(it->value(), "LedgerEntry"));
       page.entries.push_back(std::move(entry));
     }
     RETURN_IF_ERROR(FromRocksDb(it->status(), "scan history"));
     return page;
   }
 
-  absl::StatusOr<std::vector<v1::LedgerEntry>> ReadLog(const v1::Subject& subject) override {
+  absl::StatusOr<std::vector<v1::LedgerEntry>> ReadLog(const v1::Subject& subject, uint64_t from,
+                                                       size_t limit) override {
     ASSIGN_OR_RETURN(const std::string subject_key, EncodeSubjectKey(subject));
     const std::string upper = SubjectKeyPrefixEnd(subject_key);
     const rocksdb::Slice upper_slice = ToSlice(upper);
-    rocksdb::ReadOptions options;
-    options.iterate_upper_bound = &upper_slice;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, handles_[kEvents]));
+    std::unique_ptr<rocksdb::Iterator> it =
+        db_->NewIterator(db_->handle(Cf::kLedger), Bounded(nullptr, &upper_slice));
     std::vector<v1::LedgerEntry> entries;
-    for (it->Seek(ToSlice(subject_key)); it->Valid(); it->Next()) {
-      ASSIGN_OR_RETURN(v1::LedgerEntry entry,
-                       ParseValue<v1::LedgerEntry>(it->value(), "LedgerEntry"));
+    for (it->Seek(EncodeLedgerKey(subject_key, from)); it->Valid() && entries.size() < limit;
+         it->Next()) {
+      ASSIGN_OR_RETURN(v1::LedgerEntry entry, EntryAt(*it));
       entries.push_back(std::move(entry));
     }
     RETURN_IF_ERROR(FromRocksDb(it->status(), "scan ledger"));
     return entries;
   }
 
-  absl::Status ForEachSubject(
-      const std::function<absl::Status(const v1::Subject&)>& visit) override {
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kSubjects]));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      ASSIGN_OR_RETURN(const v1::Subject subject, DecodeSubjectKey(ToView(it->key())));
-      RETURN_IF_ERROR(visit(subject));
-    }
-    return FromRocksDb(it->status(), "scan subjects");
+  absl::StatusOr<uint64_t> LastPosition(const v1::Subject& subject) override {
+    ASSIGN_OR_RETURN(const std::string subject_key, EncodeSubjectKey(subject));
+    return db_->LastPosition(subject_key);
   }
 
-  uint64_t LastSequence() const override {
-    return last_sequence_.load(std::memory_order_acquire);
+  absl::StatusOr<std::vector<v1::LedgerPosition>> FindViolation(
+      absl::string_view violation_id) override {
+    ASSIGN_OR_RETURN(
+        const std::optional<v1::ViolationLocation> location,
+        db_->Get<v1::ViolationLocation>(Cf::kViolations, EncodeViolationKey(violation_id),
+                                        absl::StrCat("violation index of ", violation_id)));
+    if (!location.has_value()) return std::vector<v1::LedgerPosition>();
+    return std::vector<v1::LedgerPosition>(location->positions().begin(),
+                                           location->positions().end());
+  }
+
+  absl::Status ForEachSubject(
+      const std::function<absl::Status(const v1::Subject&)>& visit) override {
+    std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(db_->handle(Cf::kLedger));
+    // One seek per subject: visit it, then skip past the rest of its ledger.
+    for (it->SeekToFirst(); it->Valid();) {
+      ASSIGN_OR_RETURN(const LedgerKey key, DecodeLedgerKey(ToView(it->key())));
+      RETURN_IF_ERROR(visit(key.subject));
+      ASSIGN_OR_RETURN(const std::string subject_key, EncodeSubjectKey(key.subject));
+      it->Seek(SubjectKeyPrefixEnd(subject_key));
+    }
+    return FromRocksDb(it->status(), "scan ledgers");
+  }
+
+  absl::StatusOr<std::vector<v1::LedgerEntry>> ReadCommitLog(uint64_t from, size_t limit) override {
+    std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(db_->handle(Cf::kCommitLog));
+    std::vector<v1::LedgerEntry> entries;
+    for (it->Seek(EncodeCommitLogKey(from)); it->Valid() && entries.size() < limit; it->Next()) {
+      ASSIGN_OR_RETURN(const uint64_t sequence, DecodeCommitLogKey(ToView(it->key())));
+      ASSIGN_OR_RETURN(v1::LedgerEntry entry, EntryOfCommitLogRecord(sequence, it->value()));
+      entries.push_back(std::move(entry));
+    }
+    RETURN_IF_ERROR(FromRocksDb(it->status(), "scan commit log"));
+    return entries;
+  }
+
+  absl::StatusOr<std::vector<ExpiryEntry>> ScanExpiries(absl::Time until, size_t limit) override {
+    // ToUnixMicros saturates, so InfiniteFuture scans everything.
+    const std::string upper = EncodeExpiryBound(absl::ToUnixMicros(until));
+    const rocksdb::Slice upper_slice = ToSlice(upper);
+    std::unique_ptr<rocksdb::Iterator> it =
+        db_->NewIterator(db_->handle(Cf::kExpiries), Bounded(nullptr, &upper_slice));
+    std::vector<ExpiryEntry> expiries;
+    for (it->SeekToFirst(); it->Valid() && expiries.size() < limit; it->Next()) {
+      ASSIGN_OR_RETURN(ExpiryKey key, DecodeExpiryKey(ToView(it->key())));
+      expiries.push_back({absl::FromUnixMicros(key.expires_at_micros), std::move(key.subject),
+                          std::move(key.action_id)});
+    }
+    RETURN_IF_ERROR(FromRocksDb(it->status(), "scan expiries"));
+    return expiries;
+  }
+
+  absl::StatusOr<std::optional<v1::PolicyActivation>> GetPolicyVersion(
+      absl::string_view version) override {
+    return db_->Get<v1::PolicyActivation>(Cf::kPolicies, EncodePolicyVersionKey(version),
+                                          absl::StrCat("policy version ", version));
+  }
+
+  absl::StatusOr<std::vector<v1::PolicyActivation>> ListActivations() override {
+    const rocksdb::Slice lower_slice = ToSlice(kActivationKeysBegin);
+    const rocksdb::Slice upper_slice = ToSlice(kActivationKeysEnd);
+    std::unique_ptr<rocksdb::Iterator> it =
+        db_->NewIterator(db_->handle(Cf::kPolicies), Bounded(&lower_slice, &upper_slice));
+    std::vector<v1::PolicyActivation> activations;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ASSIGN_OR_RETURN(v1::PolicyActivation activation,
+                       ParseValue<v1::PolicyActivation>(it->value(), "policy activation"));
+      activations.push_back(std::move(activation));
+    }
+    RETURN_IF_ERROR(FromRocksDb(it->status(), "scan policy activations"));
+    return activations;
+  }
+
+  uint64_t LastSequence() const override { return last_sequence_.load(std::memory_order_acquire); }
+
+  bool StateRebuildPending() const override {
+    return state_rebuild_pending_.load(std::memory_order_acquire);
+  }
+
+  absl::Status ClearStateRebuildPending() override {
+    rocksdb::WriteBatch batch;
+    RETURN_IF_ERROR(FromRocksDb(
+        batch.Delete(db_->handle(Cf::kMeta), ToSlice(kStateRebuildPendingKey)), "batch delete"));
+    RETURN_IF_ERROR(db_->Write(&batch, /*sync=*/true, "clear state_rebuild_pending"));
+    state_rebuild_pending_.store(false, std::memory_order_release);
+    return absl::OkStatus();
   }
 
  private:
-  template <typename Message>
-  absl::StatusOr<std::optional<Message>> Get(ColumnFamily cf, absl::string_view key,
-                                             absl::string_view what) {
-    rocksdb::PinnableSlice value;
-    const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_[cf], ToSlice(key), &value);
-    if (s.IsNotFound()) return std::nullopt;
-    RETURN_IF_ERROR(FromRocksDb(s, absl::StrCat("read ", what)));
-    ASSIGN_OR_RETURN(Message message, ParseValue<Message>(value, what));
-    return message;
+  // The ledger entry a commit log record points at; DATA_LOSS if the record is corrupt or points
+  // at nothing, or at an entry with another sequence.
+  absl::StatusOr<v1::LedgerEntry> EntryOfCommitLogRecord(uint64_t sequence,
+                                                         const rocksdb::Slice& value) {
+    const std::string context = absl::StrCat("commit log record ", sequence);
+    ASSIGN_OR_RETURN(const v1::LedgerPosition at, ParseValue<v1::LedgerPosition>(value, context));
+    absl::StatusOr<std::string> subject_key = EncodeSubjectKey(at.subject());
+    if (!subject_key.ok()) return absl::DataLossError(absl::StrCat("corrupt stored ", context));
+    const std::string where =
+        absl::StrCat("ledger entry ", SubjectName(at.subject()), " position ", at.position());
+    ASSIGN_OR_RETURN(std::optional<v1::LedgerEntry> entry,
+                     db_->Get<v1::LedgerEntry>(
+                         Cf::kLedger, EncodeLedgerKey(*subject_key, at.position()), where));
+    if (!entry.has_value() || entry->sequence() != sequence) {
+      return absl::DataLossError(
+          absl::StrCat(context, " points at ", where, ", which ",
+                       entry.has_value() ? "has another sequence" : "is missing"));
+    }
+    return *std::move(entry);
   }
 
-  const std::unique_ptr<rocksdb::DB> db_;
-  const std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  const std::unique_ptr<LedgerDb> db_;
   const Durability durability_;
   // Written only by Commit (one thread), read by anyone.
   std::atomic<uint64_t> last_sequence_{0};
+  // Read and written only by Commit.
+  uint64_t last_activation_ = 0;
+  std::atomic<bool> state_rebuild_pending_{false};
 };
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<LedgerStore>> OpenRocksDbLedgerStore(const std::string& dir,
-                                                                    Durability durability) {
-  if (dir.empty()) return absl::InvalidArgumentError("ledger directory is empty");
-  // RocksDB creates only the last path component itself.
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot create ledger directory ", dir, ": ", ec.message()));
-  }
-
-  rocksdb::DBOptions db_options;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
-  db_options.IncreaseParallelism(2);
-
-  const std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(kBlockCacheBytes);
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (int cf = 0; cf < kNumColumnFamilies; ++cf) {
-    const bool bloom_filter = cf == kSubjects || cf == kReports;
-    descriptors.emplace_back(kColumnFamilyNames[cf], MakeColumnFamilyOptions(cache, bloom_filter));
-  }
-
-  rocksdb::DB* raw_db = nullptr;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  RETURN_IF_ERROR(FromRocksDb(rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw_db),
-                              absl::StrCat("open ", dir)));
-  // From here on the store owns the DB and closes it on every path.
-  auto store = std::make_unique<RocksDbLedgerStore>(std::unique_ptr<rocksdb::DB>(raw_db),
-                                                    std::move(handles), durability);
-  RETURN_IF_ERROR(store->LoadLastSequence());
+absl::StatusOr<std::unique_ptr<LedgerStore>> OpenRocksDbLedgerStore(
+    const std::string& dir, const RocksDbLedgerStoreOptions& options) {
+  ASSIGN_OR_RETURN(std::unique_ptr<LedgerDb> db, LedgerDb::Open(dir));
+  ASSIGN_OR_RETURN(const MigrationReport migrated, EnsureCurrentSchema(*db));
+  if (options.migration_report != nullptr) *options.migration_report = migrated;
+  auto store = std::make_unique<RocksDbLedgerStore>(std::move(db), options.durability);
+  RETURN_IF_ERROR(store->Load());
   return store;
 }
 

@@ -8,14 +8,29 @@
 
 #include "absl/status/statusor.h"
 #include "storage/ledger_store.h"
+#include "storage/migration_report.h"
 
 namespace enforcer {
 
-// Opens (creating if missing, parents included) the ledger database in `dir`. Reads are safe
-// from any number of threads; Commit must be called from one thread at a time.
-// UNAVAILABLE if the directory or database cannot be opened, DATA_LOSS if it is corrupt.
-absl::StatusOr<std::unique_ptr<LedgerStore>> OpenRocksDbLedgerStore(const std::string& dir,
-                                                                    Durability durability);
+struct RocksDbLedgerStoreOptions {
+  Durability durability = Durability::kFsync;
+  // If set, filled in with what the open migrated. A migration also leaves StateRebuildPending().
+  MigrationReport* migration_report = nullptr;
+};
+
+// Opens (creating if missing, parents included) the ledger database in `dir`, migrating it first
+// if an older enforcerd wrote it. Reads are safe from any number of threads; Commit must be
+// called from one thread at a time. UNAVAILABLE if the directory or database cannot be opened,
+// DATA_LOSS if it is corrupt, FAILED_PRECONDITION if a newer enforcerd wrote it.
+absl::StatusOr<std::unique_ptr<LedgerStore>> OpenRocksDbLedgerStore(
+    const std::string& dir, const RocksDbLedgerStoreOptions& options);
+
+inline absl::StatusOr<std::unique_ptr<LedgerStore>> OpenRocksDbLedgerStore(const std::string& dir,
+                                                                           Durability durability) {
+  RocksDbLedgerStoreOptions options;
+  options.durability = durability;
+  return OpenRocksDbLedgerStore(dir, options);
+}
 
 }  // namespace enforcer
 
