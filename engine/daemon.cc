@@ -29,12 +29,22 @@ std::unique_ptr<Clock> MakeClock(const DaemonConfig& config) {
 }
 
 absl::StatusOr<std::unique_ptr<LedgerStore>> OpenStore(const DaemonConfig& config) {
+  MigrationReport migration;
+  RocksDbLedgerStoreOptions options;
+  options.durability = config.durability;
+  options.migration_report = &migration;
   absl::StatusOr<std::unique_ptr<LedgerStore>> store =
-      OpenRocksDbLedgerStore(config.data_dir, config.durability);
+      OpenRocksDbLedgerStore(config.data_dir, options);
   if (!store.ok()) {
     return absl::Status(store.status().code(),
                         absl::StrCat("cannot open the ledger in ", config.data_dir, ": ",
                                      store.status().message()));
+  }
+  if (migration.from_schema != 0) {
+    std::cerr << "ledger " << config.data_dir << " migrated from schema " << migration.from_schema
+              << " to " << kSchemaVersion << ": " << migration.subjects << " subjects, "
+              << migration.entries << " entries, " << migration.reports
+              << " idempotency records; rebuilding derived state from the ledgers\n";
   }
   return store;
 }
