@@ -1,20 +1,14 @@
 // Every complete policy in docs/policy-language.md must be valid: each ```yaml block whose first
 // non-comment line starts with "policy:" is compiled with ParsePolicy and must give no
 // diagnostics. Other yaml blocks are fragments and are not parsed.
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/string_view.h"
 #include "base/test_files.h"
+#include "docs/doc_markdown.h"
 #include "rules/policy_parser.h"
 
 namespace enforcer {
@@ -28,46 +22,14 @@ std::string ReadDoc() {
   return text;
 }
 
-struct YamlBlock {
-  int line = 0;  // the markdown line of the opening fence, 1-based
-  std::string text;
-};
+using docs::IsCompletePolicy;
+using docs::YamlBlock;
 
 std::vector<YamlBlock> YamlBlocks(const std::string& markdown) {
-  std::vector<YamlBlock> blocks;
-  std::vector<std::string> lines = absl::StrSplit(markdown, '\n');
-  bool in_yaml = false, in_other = false;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const absl::string_view trimmed = absl::StripAsciiWhitespace(lines[i]);
-    if (in_yaml || in_other) {
-      // A closing fence is backticks only: "```yaml" inside a text block is content.
-      if (absl::StartsWith(trimmed, "```") &&
-          trimmed.find_first_not_of('`') == absl::string_view::npos) {
-        in_yaml = in_other = false;
-      } else if (in_yaml) {
-        absl::StrAppend(&blocks.back().text, lines[i], "\n");
-      }
-      continue;
-    }
-    if (trimmed == "```yaml") {
-      in_yaml = true;
-      blocks.push_back(YamlBlock{static_cast<int>(i + 1), ""});
-    } else if (absl::StartsWith(trimmed, "```")) {
-      in_other = true;
-    }
-  }
-  EXPECT_FALSE(in_yaml || in_other) << "unterminated code block in " << kDoc;
+  bool unterminated = false;
+  std::vector<YamlBlock> blocks = docs::YamlBlocks(markdown, &unterminated);
+  EXPECT_FALSE(unterminated) << "unterminated code block in " << kDoc;
   return blocks;
-}
-
-// A complete policy: the first line that is neither blank nor a comment starts with "policy:".
-bool IsCompletePolicy(const std::string& text) {
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    const absl::string_view trimmed = absl::StripAsciiWhitespace(line);
-    if (trimmed.empty() || absl::StartsWith(trimmed, "#")) continue;
-    return absl::StartsWith(line, "policy:");
-  }
-  return false;
 }
 
 TEST(PolicyExamples, EveryCompletePolicyInTheDocCompilesCleanly) {
