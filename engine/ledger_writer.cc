@@ -48,7 +48,7 @@ class LedgerWriter::GroupView : public LedgerView {
     for (const v1::LedgerPosition& p : *where) {
       // A report writes its violation, decision and actions together: a few entries at most.
       absl::StatusOr<std::vector<v1::LedgerEntry>> entries =
-          store_->ReadLog(p.subject(), p.position(), kMaxEntriesPerViolation);
+          store_->ReadLogRange(p.subject(), p.position(), kMaxEntriesPerViolation);
       if (!entries.ok()) return entries.status();
       AppendViolationEntries(*entries, violation_id, &out);
     }

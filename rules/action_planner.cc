@@ -100,13 +100,9 @@ void ActionPlanner::Decide(int index) {
   const int rank = Rank(r.spec.type);
   for (const v1::Action& a : state_->actions()) {
     if (!IsActive(a, now_) || EndOf(a) < r.ends) continue;
-    if (a.type() == r.spec.type && a.feature() == r.spec.feature) {
+    // Covered by what is already in force: nothing changes, so nothing is recorded.
+    if ((a.type() == r.spec.type && a.feature() == r.spec.feature) || Rank(a.type()) > rank) {
       r.outcome = Request_::kInForce;
-      return;
-    }
-    if (Rank(a.type()) > rank) {
-      r.outcome = Request_::kCovered;
-      r.covered_by_state = &a;
       return;
     }
   }
@@ -157,13 +153,8 @@ void ActionPlanner::Finish(google::protobuf::RepeatedPtrField<v1::Action>* issue
     if (r.outcome != Request_::kCovered) continue;
     v1::Supersession* s = superseded->Add();
     *s->mutable_action() = MakeAction(r, 0);
-    if (r.covered_by_state != nullptr) {
-      s->set_superseded_by_action_id(r.covered_by_state->action_id());
-      s->set_superseded_by_type(r.covered_by_state->type());
-    } else {
-      s->set_superseded_by_action_id(ids[r.covered_by_request]);
-      s->set_superseded_by_type(requests_[r.covered_by_request].spec.type);
-    }
+    s->set_superseded_by_action_id(ids[r.covered_by_request]);
+    s->set_superseded_by_type(requests_[r.covered_by_request].spec.type);
     s->set_reason(absl::StrCat("not issued: ", v1::ActionType_Name(s->superseded_by_type()), " ",
                                s->superseded_by_action_id(), " covers it for at least as long"));
   }

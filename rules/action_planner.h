@@ -2,9 +2,9 @@
 //
 // Subject actions form one scope, ranked warning < restrict_feature < suspend < deactivate_store
 // < revoke_selling_permission. An action is not issued when the subject already has one of the
-// same type and feature in force at least as long ("already in force"), or when a higher action
-// that lasts at least as long is in force or issued by the same decision ("superseded": the
-// decision records what covered it). An issued action that outlasts a running one of the same type
+// same type and feature, or a higher one, in force at least as long ("already in force": nothing
+// changes, nothing is recorded), or when a higher action that lasts at least as long is issued by
+// the same decision ("superseded": the decision records what covered it). An issued action that outlasts a running one of the same type
 // and feature replaces it (an extension; also recorded). So one decision never sends downstream a
 // suspension and a deactivation together.
 #ifndef ENFORCERD_RULES_ACTION_PLANNER_H_
@@ -55,7 +55,6 @@ class ActionPlanner {
     absl::Time ends;
     std::string reason;
     enum { kPending, kInForce, kCovered, kIssue } outcome = kPending;
-    const v1::Action* covered_by_state = nullptr;
     int covered_by_request = -1;
   };
   void Decide(int index);

@@ -72,7 +72,15 @@ void Reconcile(const Policy& policy, const v1::SubjectState& current,
     v1::Action a = *d;
     a.set_action_id(absl::StrCat(id_prefix, "/", v1::SubjectKind_Name(current.subject().kind()), "/", n++));
     *a.mutable_starts_at() = ToProtoTime(now);
-    a.set_reason(absl::StrCat(d->reason(), " (re-evaluated under ", PolicyLabel(policy), ")"));
+    // The replay's phrase was written for the replayed decision's time ("for 30 days"); from
+    // now on the action runs until its end, so say that.
+    const size_t colon = d->reason().find(": ");
+    const std::string why = colon == std::string::npos ? d->reason() : d->reason().substr(colon + 2);
+    ActionSpec spec;
+    spec.type = a.type();
+    spec.feature = a.feature();
+    a.set_reason(absl::StrCat(ActionPhrase(spec, now, EndOf(a)), ": ", why, " (re-evaluated under ",
+                              PolicyLabel(policy), ")"));
     v1::RuleFiring* f = record->add_rules_fired();
     f->set_rule_id(a.rule_id());
     f->set_reason(a.reason());

@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <limits>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
@@ -20,6 +22,8 @@ class FaultInjectingLedgerStore : public LedgerStore {
   // UNAVAILABLE, as the RocksDB store reports I/O errors.
   void FailReads(bool fail) { fail_reads_ = fail; }
   void FailCommits(bool fail) { fail_commits_ = fail; }
+  // From now on this subject's ledger reads as corrupt (DATA_LOSS), as a damaged SST would.
+  void CorruptLedgerOf(const v1::Subject& subject) { unreadable_.insert(subject.SerializeAsString()); }
 
   // While held, Commit blocks (so the writer's queue fills up behind it).
   void HoldCommits() {
@@ -67,12 +71,13 @@ class FaultInjectingLedgerStore : public LedgerStore {
     if (fail_reads_) return ReadFailure();
     return real_->ListHistory(query);
   }
-  // The same defaults as LedgerStore's, for calls through this type.
-  absl::StatusOr<std::vector<v1::LedgerEntry>> ReadLog(
-      const v1::Subject& subject, uint64_t from = 1,
-      size_t limit = std::numeric_limits<size_t>::max()) override {
+  absl::StatusOr<std::vector<v1::LedgerEntry>> ReadLogRange(const v1::Subject& subject,
+                                                            uint64_t from, size_t limit) override {
     if (fail_reads_) return ReadFailure();
-    return real_->ReadLog(subject, from, limit);
+    if (unreadable_.count(subject.SerializeAsString())) {
+      return absl::DataLossError("injected: the ledger of this subject is corrupt");
+    }
+    return real_->ReadLogRange(subject, from, limit);
   }
   absl::StatusOr<uint64_t> LastPosition(const v1::Subject& subject) override {
     if (fail_reads_) return ReadFailure();
@@ -120,6 +125,8 @@ class FaultInjectingLedgerStore : public LedgerStore {
   LedgerStore* const real_;
   std::atomic<bool> fail_reads_{false};
   std::atomic<bool> fail_commits_{false};
+  // Set before the store is shared with other threads.
+  std::set<std::string> unreadable_;
   mutable absl::Mutex mu_;
   bool held_ ABSL_GUARDED_BY(mu_) = false;
   bool waiting_ ABSL_GUARDED_BY(mu_) = false;

@@ -58,7 +58,8 @@ struct LedgerWrite {
 
 struct HistoryQuery {
   v1::Subject subject;
-  // Only entries with start <= recorded_at < end (a filter: order stays by position).
+  // Only entries with start <= recorded_at < end (a filter: order stays by position). A narrow
+  // range over a long ledger may scan much of it to fill one page.
   absl::Time start = absl::InfinitePast();
   absl::Time end = absl::InfiniteFuture();
   int page_size = 100;
@@ -101,17 +102,24 @@ class LedgerStore {
       const v1::Subject& subject) = 0;
 
   // Applies every write in `writes` as one atomic batch with one sync (per the store's
-  // durability). On error nothing is applied. UNAVAILABLE on I/O failure; INVALID_ARGUMENT for an
-  // entry without subject, sequence or recorded_at.
+  // durability). On error nothing is applied. UNAVAILABLE on I/O failure. INVALID_ARGUMENT (and
+  // nothing written) for: an entry without subject, sequence or recorded_at; a sequence at or
+  // below LastSequence() or not increasing in the order given; a caller-set position; a violation
+  // without violation_id; a timed action without action_id; an activation without a version or
+  // whose number is not above the last one.
   virtual absl::Status Commit(absl::Span<const LedgerWrite> writes) = 0;
 
   // One page of a subject's entries, newest first. INVALID_ARGUMENT for a malformed token.
   virtual absl::StatusOr<HistoryPage> ListHistory(const HistoryQuery& query) = 0;
 
   // A subject's entries from position `from` on (1 = the start), oldest first, at most `limit`.
-  virtual absl::StatusOr<std::vector<v1::LedgerEntry>> ReadLog(
-      const v1::Subject& subject, uint64_t from = 1,
-      size_t limit = std::numeric_limits<size_t>::max()) = 0;
+  virtual absl::StatusOr<std::vector<v1::LedgerEntry>> ReadLogRange(const v1::Subject& subject,
+                                                                    uint64_t from,
+                                                                    size_t limit) = 0;
+  // The whole ledger of a subject, oldest first.
+  absl::StatusOr<std::vector<v1::LedgerEntry>> ReadLog(const v1::Subject& subject) {
+    return ReadLogRange(subject, 1, std::numeric_limits<size_t>::max());
+  }
 
   // The position of the subject's last entry (0 if its ledger is empty).
   virtual absl::StatusOr<uint64_t> LastPosition(const v1::Subject& subject) = 0;

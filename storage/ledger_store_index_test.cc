@@ -188,7 +188,7 @@ TEST_F(LedgerStoreTest, CorruptStoredValuesAreDataLossNamingTheKey) {
   expect_data_loss(store_->GetPolicyVersion("sha256:x").status(), "sha256:x");
   expect_data_loss(store_->ListActivations().status(), "policy activation");
   // Position 1 is intact, and the commit log entry of sequence 1 points at it.
-  EXPECT_EQ(store_->ReadLog(kSeller, 1, 1).value().size(), 1);
+  EXPECT_EQ(store_->ReadLogRange(kSeller, 1, 1).value().size(), 1);
   EXPECT_THAT(Sequences(store_->ReadCommitLog(1, 1).value()), ElementsAre(1));
 
   store_.reset();

@@ -198,7 +198,7 @@ void MigrationTest::ExpectIndexes(LedgerStore& store) {
     for (size_t i = 0; i < found.size(); ++i) {
       EXPECT_EQ(Name(found[i].subject()), ledgers[i]);
       const v1::LedgerEntry entry =
-          store.ReadLog(found[i].subject(), found[i].position(), 1).value().at(0);
+          store.ReadLogRange(found[i].subject(), found[i].position(), 1).value().at(0);
       EXPECT_EQ(entry.violation().violation_id(), violation_id);
     }
   }

@@ -84,11 +84,11 @@ TEST_F(LedgerStoreTest, PositionsCountPerSubjectInCommitOrder) {
 TEST_F(LedgerStoreTest, ReadLogFromAPositionWithALimit) {
   CommitEntries({MakeEntry(kSeller, 1, kT0), MakeEntry(kSeller, 2, kT0), MakeEntry(kSeller, 3, kT0),
                  MakeEntry(kSeller, 4, kT0)});
-  EXPECT_THAT(Positions(store_->ReadLog(kSeller, 2).value()), ElementsAre(2, 3, 4));
-  EXPECT_THAT(Positions(store_->ReadLog(kSeller, 2, 2).value()), ElementsAre(2, 3));
-  EXPECT_THAT(Positions(store_->ReadLog(kSeller, 0, 1).value()), ElementsAre(1));
-  EXPECT_THAT(store_->ReadLog(kSeller, 5).value(), IsEmpty());
-  EXPECT_THAT(store_->ReadLog(kSeller, 1, 0).value(), IsEmpty());
+  EXPECT_THAT(Positions(store_->ReadLogRange(kSeller, 2, SIZE_MAX).value()), ElementsAre(2, 3, 4));
+  EXPECT_THAT(Positions(store_->ReadLogRange(kSeller, 2, 2).value()), ElementsAre(2, 3));
+  EXPECT_THAT(Positions(store_->ReadLogRange(kSeller, 0, 1).value()), ElementsAre(1));
+  EXPECT_THAT(store_->ReadLogRange(kSeller, 5, SIZE_MAX).value(), IsEmpty());
+  EXPECT_THAT(store_->ReadLogRange(kSeller, 1, 0).value(), IsEmpty());
 }
 
 TEST_F(LedgerStoreTest, LaterWritesOfAGroupReplaceStatesAndReports) {
