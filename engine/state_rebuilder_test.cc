@@ -13,6 +13,7 @@
 #include "engine/ledger_writer.h"
 #include "engine/policy_loader.h"
 #include "engine/policy_registry.h"
+#include "storage/fault_injecting_ledger_store.h"
 #include "rules/policy_parser.h"
 #include "rules/evaluator.h"
 #include "storage/rocksdb_ledger_store.h"
@@ -170,6 +171,25 @@ categories:
   auto again = RebuildSubjectStates(*store_, *policies_, clock_.Now(), /*write=*/false);
   ASSERT_TRUE(again.ok());
   EXPECT_THAT(again->reevaluated, IsEmpty());
+}
+
+TEST_F(StateRebuilderTest, QuarantinesASubjectWhoseLedgerCannotBeReadAndGoesOn) {
+  auto other = CompilePolicy("policy: other\ncategories:\n  misleading_listing: {points: 1}\n",
+                             "other.yaml");
+  ASSERT_TRUE(other.ok());
+  policies_->SetActive(*other);
+  FaultInjectingLedgerStore faults(store_.get());
+  faults.CorruptLedgerOf(Seller("s-1"));
+  auto report = RebuildSubjectStates(faults, *policies_, clock_.Now(), /*write=*/true);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->subjects, 3u);
+  ASSERT_EQ(report->quarantined.size(), 1u);
+  EXPECT_THAT(report->quarantined[0], ::testing::StartsWith("SELLER/s-1: injected"));
+  EXPECT_THAT(report->reevaluated, ElementsAre("SELLER/s-2", "CREATOR/c-1"));
+  // The quarantined subject was left exactly as it was.
+  auto state = store_->GetSubjectState(Seller("s-1"));
+  ASSERT_TRUE(state.ok() && state->has_value());
+  EXPECT_NE((*state)->policy_version(), (*other)->version());
 }
 
 }  // namespace
