@@ -29,6 +29,37 @@ std::string EnvOr(const char* name, const std::string& fallback) {
   return value != nullptr && *value != '\0' ? value : fallback;
 }
 
+// Forks and execs `args` with stdout and stderr sent to `output_path` (opened with O_APPEND or
+// O_TRUNC, as `mode` says). The child dies with the test process.
+absl::StatusOr<pid_t> Spawn(std::vector<std::string> args, const std::string& output_path,
+                            int mode) {
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const int out_fd = open(output_path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | mode, 0644);
+  if (out_fd < 0) {
+    return absl::InternalError(absl::StrCat("open ", output_path, ": ", std::strerror(errno)));
+  }
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(out_fd);
+    return absl::InternalError(absl::StrCat("fork: ", std::strerror(errno)));
+  }
+  if (pid == 0) {
+    // Only async-signal-safe calls from here to execv.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
+    dup2(out_fd, STDOUT_FILENO);
+    dup2(out_fd, STDERR_FILENO);
+    execv(argv[0], argv.data());
+    const char message[] = "daemon_process: execv failed\n";
+    (void)!write(STDERR_FILENO, message, sizeof(message) - 1);
+    _exit(127);
+  }
+  close(out_fd);
+  return pid;
+}
 
 }  // namespace
 
@@ -42,6 +73,37 @@ absl::StatusOr<std::string> MakeUniqueTempDir(const std::string& name) {
     return absl::InternalError(absl::StrCat("mkdtemp ", path, ": ", std::strerror(errno)));
   }
   return path;
+}
+
+bool CommandResult::ExitedWith(int code) const {
+  return WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == code;
+}
+
+absl::StatusOr<CommandResult> RunToCompletion(const std::vector<std::string>& argv,
+                                              const std::string& output_path,
+                                              absl::Duration timeout) {
+  absl::StatusOr<pid_t> pid = Spawn(argv, output_path, O_TRUNC);
+  if (!pid.ok()) return pid.status();
+  const absl::Time deadline = absl::Now() + timeout;
+  CommandResult result;
+  while (true) {
+    const pid_t r = waitpid(*pid, &result.wait_status, WNOHANG);
+    if (r == *pid) break;
+    if (r < 0 && errno != EINTR) {
+      return absl::InternalError(absl::StrCat("waitpid: ", std::strerror(errno)));
+    }
+    if (absl::Now() > deadline) {
+      kill(*pid, SIGKILL);
+      while (waitpid(*pid, &result.wait_status, 0) < 0 && errno == EINTR) {
+      }
+      return absl::DeadlineExceededError(absl::StrCat(
+          argv[0], " did not finish within ", absl::FormatDuration(timeout), "; its output:\n",
+          ReadFileToString(output_path)));
+    }
+    absl::SleepFor(kPollInterval);
+  }
+  result.output = ReadFileToString(output_path);
+  return result;
 }
 
 std::string DescribeWaitStatus(int wait_status) {
@@ -60,35 +122,11 @@ absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(const Daemon
   std::vector<std::string> args = {options.binary, "--listen=127.0.0.1:0",
                                    "--port_file=" + port_file, "--data_dir=" + options.data_dir};
   args.insert(args.end(), options.extra_flags.begin(), options.extra_flags.end());
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
   // Appended to, so the log of every run in this folder (restarts included) stays readable.
-  const int log_fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (log_fd < 0) {
-    return absl::InternalError(absl::StrCat("open ", log_path, ": ", std::strerror(errno)));
-  }
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid < 0) {
-    close(log_fd);
-    return absl::InternalError(absl::StrCat("fork: ", std::strerror(errno)));
-  }
-  if (pid == 0) {
-    // Only async-signal-safe calls from here to execv. The daemon dies with the test process.
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(127);
-    dup2(log_fd, STDOUT_FILENO);
-    dup2(log_fd, STDERR_FILENO);
-    execv(argv[0], argv.data());
-    const char message[] = "daemon_process: execv failed\n";
-    (void)!write(STDERR_FILENO, message, sizeof(message) - 1);
-    _exit(127);
-  }
-  close(log_fd);
+  absl::StatusOr<pid_t> pid = Spawn(args, log_path, O_APPEND);
+  if (!pid.ok()) return pid.status();
 
-  std::unique_ptr<DaemonProcess> daemon(new DaemonProcess(pid, log_path));
+  std::unique_ptr<DaemonProcess> daemon(new DaemonProcess(*pid, log_path));
   const absl::Time deadline = absl::Now() + options.startup_timeout;
   while (true) {
     // The daemon writes the port file by rename, so a file that exists is complete.

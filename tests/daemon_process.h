@@ -1,4 +1,5 @@
 // DaemonProcess: runs the real enforcerd binary as a child process for end-to-end tests.
+// RunToCompletion: runs a one-shot command (enforcerd --check_policy, --rebuild_state).
 //
 // Start() forks and execs enforcerd with --listen=127.0.0.1:0, --port_file and --data_dir, sends
 // its stdout and stderr to a log file, and waits (bounded) until the port file appears. Stop()
@@ -84,6 +85,20 @@ class DaemonProcess {
 
 // "exited with code N" / "killed by signal N".
 std::string DescribeWaitStatus(int wait_status);
+
+// A command run to completion: its wait status and everything it wrote to stdout and stderr.
+struct CommandResult {
+  int wait_status = -1;
+  std::string output;
+  // True if it exited normally with `code`.
+  bool ExitedWith(int code) const;
+};
+
+// Runs `argv` (argv[0] is the binary; no shell) with stdout and stderr sent to `output_path`, and
+// waits up to `timeout` for it (then kills it and returns an error).
+absl::StatusOr<CommandResult> RunToCompletion(const std::vector<std::string>& argv,
+                                              const std::string& output_path,
+                                              absl::Duration timeout = absl::Seconds(60));
 
 }  // namespace enforcer::testing
 

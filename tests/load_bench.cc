@@ -27,6 +27,7 @@
 #include "engine/clock.h"
 #include "engine/daemon.h"
 #include "engine/enforcer.h"
+#include "engine/policy_registry.h"
 #include "engine/policy_loader.h"
 #include "proto/enforcer.grpc.pb.h"
 #include "proto/timestamp.h"
@@ -147,7 +148,8 @@ void HistoryIndependence() {
   const absl::Time now = absl::FromUnixSeconds(1790000000);
   FakeClock clock(now);
   LedgerWriter writer(store->get());
-  Enforcer enforcer(store->get(), &writer, &clock, *policy);
+  PolicyRegistry policies(store->get(), *policy);
+  Enforcer enforcer(store->get(), &writer, &clock, &policies);
 
   // Two sellers with the same 730 days x 3 categories of buckets: one violation per bucket
   // for "light", 40 per bucket for "heavy".
