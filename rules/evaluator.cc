@@ -75,14 +75,37 @@ class Decider {
   void Run();
 
  private:
-  // Asks for `actions` on behalf of `rule_id`; `hold_until` is the end of a level action.
+  // Asks for `actions` on behalf of `rule_id`, each for its duration from now.
   void Ask(const std::string& rule_id, const std::string& reason,
-           const std::vector<ActionSpec>& actions, absl::Time hold_until) {
+           const std::vector<ActionSpec>& actions) {
     for (const ActionSpec& spec : actions) {
-      absl::Time ends = absl::InfiniteFuture();
-      if (spec.duration) ends = std::max(now_ + *spec.duration, hold_until);
+      const absl::Time ends = spec.duration ? now_ + *spec.duration : absl::InfiniteFuture();
       planner_->Request(rule_id, spec, ends, reason);
     }
+  }
+  // Asks for the actions of a level rule that holds until `hold_until`: each lasts at least its
+  // duration from when the subject reached the level (the action this rule already has in force
+  // dates from then), and for as long as the level holds. So it is reissued only when the level's
+  // end moves, at most once per UTC day, not on every report.
+  void AskLevel(const std::string& rule_id, const std::string& reason,
+                const std::vector<ActionSpec>& actions, absl::Time hold_until) {
+    for (const ActionSpec& spec : actions) {
+      absl::Time ends = absl::InfiniteFuture();
+      if (spec.duration) {
+        const v1::Action* running = RunningAction(rule_id, spec);
+        ends = std::max(running != nullptr ? EndOf(*running) : now_ + *spec.duration, hold_until);
+      }
+      planner_->Request(rule_id, spec, ends, reason);
+    }
+  }
+  const v1::Action* RunningAction(const std::string& rule_id, const ActionSpec& spec) const {
+    for (const v1::Action& a : out_->state.actions()) {
+      if (a.rule_id() == rule_id && a.type() == spec.type && a.feature() == spec.feature &&
+          IsActive(a, now_)) {
+        return &a;
+      }
+    }
+    return nullptr;
   }
   void Record(const std::string& rule_id, const std::string& message, const std::string& why,
               bool always);
@@ -125,17 +148,17 @@ void Decider::Milestones(const PointsScore& before, const PointsScore& after, in
     switch (rule->repeat) {
       case RepeatMode::kWhileAtOrAbove:
         Record(rule->id, rule->message, why, crossed);
-        Ask(rule->id, firings_.back().reason(), rule->actions, DayStart(after.DropDay(*rule)));
+        AskLevel(rule->id, firings_.back().reason(), rule->actions, DayStart(after.DropDay(*rule)));
         break;
       case RepeatMode::kEachViolation:
         Record(rule->id, rule->message, why, true);
-        Ask(rule->id, firings_.back().reason(), rule->actions, absl::InfinitePast());
+        Ask(rule->id, firings_.back().reason(), rule->actions);
         break;
       case RepeatMode::kOnCrossing:
         if (HasMark(out_->state, rule->id, "")) break;
         out_->state.add_marks()->set_rule_id(rule->id);
         Record(rule->id, rule->message, why, true);
-        Ask(rule->id, firings_.back().reason(), rule->actions, absl::InfinitePast());
+        Ask(rule->id, firings_.back().reason(), rule->actions);
         break;
     }
   }
@@ -160,11 +183,11 @@ void Decider::CountRules() {
     switch (rule.repeat) {
       case RepeatMode::kWhileAtOrAbove:
         Record(rule.id, rule.message, why, reached);
-        Ask(rule.id, firings_.back().reason(), rule.actions, DayStart(count.DropDay()));
+        AskLevel(rule.id, firings_.back().reason(), rule.actions, DayStart(count.DropDay()));
         break;
       case RepeatMode::kEachViolation:
         Record(rule.id, rule.message, why, true);
-        Ask(rule.id, firings_.back().reason(), rule.actions, absl::InfinitePast());
+        Ask(rule.id, firings_.back().reason(), rule.actions);
         break;
       case RepeatMode::kOnCrossing: {
         if (HasMark(out_->state, rule.id, group)) break;
@@ -174,7 +197,7 @@ void Decider::CountRules() {
         if (rule.same_category) mark->set_category(v_.category);
         if (rule.same_rights_holder) mark->set_rights_holder_id(v_.rights_holder_id);
         Record(rule.id, rule.message, why, true);
-        Ask(rule.id, firings_.back().reason(), rule.actions, absl::InfinitePast());
+        Ask(rule.id, firings_.back().reason(), rule.actions);
         break;
       }
     }
@@ -225,8 +248,7 @@ void Decider::Run() {
   if (!category.zero_tolerance_rule_id.empty()) {
     Record(category.zero_tolerance_rule_id, category.zero_tolerance_message,
            absl::StrCat("'", category.id, "' is zero tolerance: a single violation is enough"), true);
-    Ask(category.zero_tolerance_rule_id, firings_.back().reason(), category.zero_tolerance_actions,
-        absl::InfinitePast());
+    Ask(category.zero_tolerance_rule_id, firings_.back().reason(), category.zero_tolerance_actions);
   }
   Milestones(before, after, points);
   CountRules();

@@ -99,30 +99,30 @@ TEST_F(EscalationTest, SellerEscalatesThroughEveryMilestoneToDeactivation) {
   const absl::Time points_expire = DayStartAfter(t0, 90);  // 2026-08-30 00:00 UTC
   ASSERT_EQ(points_expire, absl::FromCivil(absl::CivilDay(2026, 8, 30), absl::UTCTimeZone()));
   // prohibited_product at LOW severity is 6 points; eight of them, an hour apart, walk the ladder
-  // 6 .. 48. The 6-point warning (90 days) outlasts the points, so each report below the top
-  // extends it: the rule is recorded because it acted. The restrictions and the suspension hold
-  // until the points expire, longer than their own 14 and 28 days.
-  auto warning = [&](int i) {
-    return Warning("seller-caution-6", t0 + absl::Hours(i) + 90 * kDay);
-  };
+  // 6 .. 48. Each milestone acts once, when it is reached: the 6-point warning runs its 90 days
+  // from then (longer than the points, which all expire together on 2026-08-30), and the
+  // restrictions and the suspension hold until the points expire, longer than their own 14 and
+  // 28 days. Later reports the same day move nothing, so nothing is reissued.
   const std::vector<LadderStep> steps = {
-      {v1::WARNED, {"seller-caution-6"}, {warning(0)}, "seller-caution-6"},
+      {v1::WARNED,
+       {"seller-caution-6"},
+       {Warning("seller-caution-6", t0 + 90 * kDay)},
+       "seller-caution-6"},
       {v1::RESTRICTED,
-       {"seller-caution-6", "seller-campaign-ban-12"},
-       {warning(1), Restrict("seller-campaign-ban-12", "campaigns", points_expire)},
+       {"seller-campaign-ban-12"},
+       {Restrict("seller-campaign-ban-12", "campaigns", points_expire)},
        "seller-campaign-ban-12"},
-      {v1::RESTRICTED, {"seller-caution-6"}, {warning(2)}, "seller-campaign-ban-12"},
+      {v1::RESTRICTED, {}, {}, "seller-campaign-ban-12"},
       {v1::RESTRICTED,
-       {"seller-caution-6", "seller-listing-block-24"},
-       {warning(3), Restrict("seller-listing-block-24", "new_listings", points_expire)},
+       {"seller-listing-block-24"},
+       {Restrict("seller-listing-block-24", "new_listings", points_expire)},
        "seller-listing-block-24"},
-      {v1::RESTRICTED, {"seller-caution-6"}, {warning(4)}, "seller-listing-block-24"},
+      {v1::RESTRICTED, {}, {}, "seller-listing-block-24"},
       {v1::SUSPENDED,
-       {"seller-caution-6", "seller-suspension-36"},
-       {warning(5), Suspend("seller-suspension-36", points_expire)},
+       {"seller-suspension-36"},
+       {Suspend("seller-suspension-36", points_expire)},
        "seller-suspension-36"},
-      {v1::SUSPENDED, {"seller-caution-6"}, {warning(6)}, "seller-suspension-36"},
-      // The deactivation covers the warning: it is not extended any more.
+      {v1::SUSPENDED, {}, {}, "seller-suspension-36"},
       {v1::DEACTIVATED, {"seller-deactivation-48"}, {Deactivate("seller-deactivation-48")},
        "seller-deactivation-48"},
   };
@@ -143,8 +143,8 @@ TEST_F(EscalationTest, SellerEscalatesThroughEveryMilestoneToDeactivation) {
   ASSERT_EQ(responses.size(), steps.size());
   for (const auto& r : responses) ASSERT_EQ(r.decisions_size(), 1);
 
-  // The reasons, word for word, for a milestone crossed, a level extended, and a level ending on
-  // the day its points expire.
+  // The reasons, word for word, for a milestone crossed and for levels that end on the day
+  // their points expire.
   const auto& d1 = responses[0].decisions(0);
   EXPECT_EQ(d1.actions(1).reason(),
             absl::StrCat("Formal warning for 90 days: ", kWarningText,
@@ -152,32 +152,25 @@ TEST_F(EscalationTest, SellerEscalatesThroughEveryMilestoneToDeactivation) {
                          "crossing the 6-point milestone)"));
   const auto& d2 = responses[1].decisions(0);
   EXPECT_EQ(d2.actions(1).reason(),
-            absl::StrCat("Formal warning for 90 days: ", kWarningText,
-                         " (active violation points are 12 (+6 for 'prohibited_product'), at or "
-                         "above the 6-point milestone)"));
-  EXPECT_EQ(d2.actions(2).reason(),
             "'campaigns' restricted until 2026-08-30 00:00 UTC: active violation points reached 12 "
             "(+6 for 'prohibited_product'), crossing the 12-point milestone");
-  // The extension replaces the first warning, and says so.
-  ASSERT_EQ(d2.superseded_size(), 1) << d2.ShortDebugString();
-  EXPECT_EQ(d2.superseded(0).action().action_id(), d1.actions(1).action_id());
-  EXPECT_EQ(d2.superseded(0).superseded_by_action_id(), d2.actions(1).action_id());
-  EXPECT_EQ(d2.superseded(0).reason(), absl::StrCat("replaced: ", d2.actions(1).action_id(),
-                                                   " extends it"));
-  EXPECT_EQ(responses[5].decisions(0).actions(2).reason(),
+  EXPECT_THAT(d2.superseded(), IsEmpty()) << d2.ShortDebugString();
+  // A report the same day at 12 points: the warning already runs past the day the points would
+  // fall below 6, so it is neither reissued nor recorded.
+  EXPECT_THAT(responses[2].decisions(0).superseded(), IsEmpty());
+  EXPECT_EQ(responses[5].decisions(0).actions(1).reason(),
             "Selling suspended until 2026-08-30 00:00 UTC: Repeated violations suspend the store "
             "pending review (active violation points reached 36 (+6 for 'prohibited_product'), "
             "crossing the 36-point milestone)");
-  // At 48 one decision issues only the deactivation: the warning it covers is recorded as
-  // superseded, and so are the four lower actions still running under it.
+  // At 48 one decision issues only the deactivation; the four lower actions running under it are
+  // recorded as covered by it.
   const auto& d8 = responses[7].decisions(0);
   EXPECT_EQ(d8.actions(1).reason(),
             "Store deactivated: The store reached the 48-point limit (active violation points "
             "reached 48 (+6 for 'prohibited_product'), crossing the 48-point milestone)");
-  ASSERT_EQ(d8.superseded_size(), 5) << d8.ShortDebugString();
-  EXPECT_EQ(d8.superseded(0).action().type(), v1::ACTION_WARNING);
-  EXPECT_THAT(d8.superseded(0).action().action_id(), IsEmpty()) << "only a candidate";
+  ASSERT_EQ(d8.superseded_size(), 4) << d8.ShortDebugString();
   for (const v1::Supersession& s : d8.superseded()) {
+    EXPECT_FALSE(s.action().action_id().empty()) << "a running action";
     EXPECT_EQ(s.superseded_by_action_id(), d8.actions(1).action_id());
     EXPECT_EQ(s.superseded_by_type(), v1::ACTION_DEACTIVATE_STORE);
   }
@@ -217,10 +210,10 @@ TEST_F(EscalationTest, SellerEscalatesThroughEveryMilestoneToDeactivation) {
   EXPECT_EQ(count.window_days(), 90);
 
   // History: per report one violation, one decision and its actions, newest first: 8 x 2 entries
-  // and 19 actions (8 take-downs, 7 warnings, 2 restrictions, a suspension, a deactivation).
+  // and 13 actions (8 take-downs, a warning, 2 restrictions, a suspension, a deactivation).
   int expected_entries = 0;
   for (const auto& r : responses) expected_entries += 2 + r.decisions(0).actions_size();
-  EXPECT_EQ(expected_entries, 8 * 2 + 19);
+  EXPECT_EQ(expected_entries, 8 * 2 + 13);
   const std::vector<v1::LedgerEntry> all = HistoryOk(seller, 1000);
   ASSERT_EQ(static_cast<int>(all.size()), expected_entries);
   ExpectHistoryMatches(all, ExpectedHistory(seller, responses));
@@ -232,7 +225,7 @@ TEST_F(EscalationTest, SellerEscalatesThroughEveryMilestoneToDeactivation) {
           << "violation_id is 'v' and the ledger sequence number";
     }
   }
-  // The default page size (0 means 100) holds all 35 in one page.
+  // The default page size (0 means 100) holds all 29 in one page.
   {
     v1::ListHistoryRequest request;
     *request.mutable_subject() = seller;
@@ -254,8 +247,8 @@ TEST_F(EscalationTest, SellerEscalatesThroughEveryMilestoneToDeactivation) {
                        ExpectedHistory(seller, {responses[3], responses[4]}));
   EXPECT_THAT(HistoryBetween(seller, std::nullopt, t0), IsEmpty()) << "end_time is exclusive";
 
-  // On 2026-08-30 the points expire and the levels with them; the last warning (from report 7,
-  // 16:00 + 90 days) runs until that afternoon, and the deactivation is permanent.
+  // On 2026-08-30 the points expire and the levels with them; the warning (from report 1, 90
+  // days) runs until that afternoon, and the deactivation is permanent.
   ASSERT_NO_FATAL_FAILURE(SetClock(points_expire));
   const v1::GetStandingResponse later = StandingOk(seller);
   EXPECT_EQ(later.active_points(), 0);
@@ -281,11 +274,10 @@ TEST_F(EscalationTest, CreatorEscalatesToRevocation) {
        {Warning("creator-warning-6", t0 + 90 * kDay),
         Restrict("creator-no-live-selling-12", "live_selling", points_expire)},
        "creator-no-live-selling-12"},
-      // The warning is extended (from the later decision); the live-selling ban already holds.
+      // The warning and the live-selling ban already hold as long as they need to.
       {v1::RESTRICTED,
-       {"creator-warning-6", "creator-no-product-links-24"},
-       {Warning("creator-warning-6", t0 + absl::Hours(1) + 90 * kDay),
-        Restrict("creator-no-product-links-24", "product_links", points_expire)},
+       {"creator-no-product-links-24"},
+       {Restrict("creator-no-product-links-24", "product_links", points_expire)},
        "creator-no-product-links-24"},
       // A permanent revocation covers everything below it.
       {v1::REVOKED, {"creator-revocation-36"}, {Revoke("creator-revocation-36")},

@@ -38,7 +38,9 @@ void EnforcerdTest::SetUp() {
       testing::MakeUniqueTempDir(absl::StrCat(info->test_suite_name(), ".", info->name()));
   ASSERT_TRUE(dir.ok()) << dir.status();
   work_dir_ = *dir;
-  if (clock_now_.has_value()) ASSERT_NO_FATAL_FAILURE(SetClock(*clock_now_));
+  if (clock_now_.has_value()) {
+    ASSERT_NO_FATAL_FAILURE(SetClock(*clock_now_));
+  }
   if (initial_policy_.has_value()) {
     ASSERT_NO_FATAL_FAILURE(WriteFileAtomically(policy_path(), *initial_policy_));
   }
