@@ -369,7 +369,7 @@ TEST_F(EnforcerTest, DerivedStateIsExactlyTheFoldOfTheLedger) {
     EXPECT_EQ(fold.folded_as_recorded, 0);
     EXPECT_GT(fold.state.buckets_size(), 3) << id;
     v1::SubjectState stored_state = **stored;
-    PruneState(last, &stored_state);
+    PruneState(policies_->Find(stored_state.policy_version()).get(), last, &stored_state);
     EXPECT_EQ(fold.state.DebugString(), stored_state.DebugString()) << id;
   }
 }

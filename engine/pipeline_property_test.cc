@@ -138,7 +138,7 @@ TEST(PipelineProperty, StoredStateIsTheFoldAndSwitchingBackEqualsNeverSwitching)
                                    subject, *log, end);
       EXPECT_TRUE(fold.disagreements.empty()) << subject.id() << ": " << fold.disagreements[0];
       v1::SubjectState state = **stored;
-      PruneState(end, &state);
+      PruneState(p->policies_->Find(state.policy_version()).get(), end, &state);
       EXPECT_EQ(fold.state.DebugString(), state.DebugString()) << subject.id();
       return absl::OkStatus();
     }).ok());

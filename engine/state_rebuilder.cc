@@ -46,9 +46,9 @@ class DirectView : public LedgerView {
   uint64_t next_;
 };
 
-bool SameState(v1::SubjectState a, v1::SubjectState b, absl::Time now) {
-  PruneState(now, &a);
-  PruneState(now, &b);
+bool SameState(const Policy* policy, v1::SubjectState a, v1::SubjectState b, absl::Time now) {
+  PruneState(policy, now, &a);
+  PruneState(policy, now, &b);
   return google::protobuf::util::MessageDifferencer::Equals(a, b);
 }
 
@@ -70,7 +70,9 @@ absl::Status RebuildOne(LedgerStore& store, PolicyRegistry& policies, const v1::
       [&](const std::string& version) { return policies.Find(version).get(); }, subject, log, now);
   report.folded_as_recorded += fold.folded_as_recorded;
   for (const std::string& d : fold.disagreements) report.disagreements.push_back(absl::StrCat(name, ": ", d));
-  const bool repaired = !stored.has_value() || !SameState(*stored, fold.state, now);
+  const bool repaired =
+      !stored.has_value() ||
+      !SameState(policies.Find(fold.state.policy_version()).get(), *stored, fold.state, now);
   if (repaired) report.repaired.push_back(name);
   const std::shared_ptr<const Policy> active = policies.active();
   if (!repaired && !NeedsReevaluation(fold.state, *active)) return absl::OkStatus();

@@ -80,8 +80,9 @@ void FoldViolationFacts(const ViolationFacts& v, v1::SubjectState* state) {
   }
 }
 
-void PruneState(absl::Time now, v1::SubjectState* state) {
-  const int64_t oldest_day = UnixDay(now) - kAggregateRetentionDays;
+void PruneState(const Policy* policy, absl::Time now, v1::SubjectState* state) {
+  const int retention = policy != nullptr ? policy->RetentionDays() : kAggregateRetentionDays;
+  const int64_t oldest_day = UnixDay(now) - retention;
   auto* buckets = state->mutable_buckets();
   buckets->erase(std::remove_if(buckets->begin(), buckets->end(),
                                 [&](const v1::WindowBucket& b) { return b.day() < oldest_day; }),

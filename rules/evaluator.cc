@@ -207,7 +207,7 @@ void Decider::CountRules() {
 void Decider::Run() {
   v1::SubjectState& state = out_->state;
   v1::Decision& d = out_->decision;
-  PruneState(now_, &state);
+  PruneState(&policy_, now_, &state);
   const CategoryPolicy& category = *policy_.FindCategory(v_.category);
 
   d.set_violation_id(v_.violation_id);

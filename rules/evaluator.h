@@ -56,9 +56,11 @@ Evaluation EvaluateViolation(const Policy& policy, v1::SubjectState state,
 // Adds a violation's facts to the aggregates without deciding anything.
 void FoldViolationFacts(const ViolationFacts& violation, v1::SubjectState* state);
 
-// Drops what can no longer matter at `now`: actions that have ended, aggregates older than
-// kAggregateRetentionDays.
-void PruneState(absl::Time now, v1::SubjectState* state);
+// Drops what can no longer matter at `now` under `policy`: actions that have ended, aggregates
+// older than the policy's longest window. A later policy with longer windows loses nothing by
+// it: a policy change re-evaluates each subject by replaying its ledger, not its aggregates.
+// With no policy (its version unknown) aggregates are kept for kAggregateRetentionDays.
+void PruneState(const Policy* policy, absl::Time now, v1::SubjectState* state);
 
 struct StandingSummary {
   v1::Standing standing = v1::GOOD_STANDING;

@@ -24,45 +24,36 @@ absl::string_view RepeatModeName(RepeatMode mode) {
 
 Policy::Policy(Contents contents, std::string version, std::string text)
     : c_(std::move(contents)), version_(std::move(version)), text_(std::move(text)) {
-  retention_days_ = c_.default_window_days;
+  int& points = max_points_window_days_;
+  points = c_.default_window_days;
   for (const auto& [id, category] : c_.categories) {
-    if (category.window_days) retention_days_ = std::max(retention_days_, *category.window_days);
+    if (category.window_days) points = std::max(points, *category.window_days);
   }
+  for (const auto& [code, region] : c_.regions) {
+    if (region.default_window_days) points = std::max(points, *region.default_window_days);
+    for (const auto& [id, o] : region.categories) {
+      if (o.window_days) points = std::max(points, *o.window_days);
+    }
+  }
+  retention_days_ = points;
   for (const CountRule& rule : c_.count_rules) {
     retention_days_ = std::max(retention_days_, rule.within_days);
   }
   for (const auto& [code, region] : c_.regions) {
-    if (region.default_window_days) {
-      retention_days_ = std::max(retention_days_, *region.default_window_days);
-    }
-    for (const auto& [id, o] : region.categories) {
-      if (o.window_days) retention_days_ = std::max(retention_days_, *o.window_days);
-    }
     for (const auto& [id, days] : region.windows_days) {
       retention_days_ = std::max(retention_days_, days);
     }
   }
 }
 
-bool Policy::OverridesThreshold(absl::string_view region, absl::string_view rule_id) const {
-  const RegionOverride* r = FindRegion(region);
-  return r != nullptr && r->thresholds.count(std::string(rule_id)) > 0;
-}
-
-bool Policy::OverridesCountRule(absl::string_view region, absl::string_view rule_id) const {
-  const RegionOverride* r = FindRegion(region);
-  return r != nullptr && (r->thresholds.count(std::string(rule_id)) > 0 ||
-                          r->windows_days.count(std::string(rule_id)) > 0);
-}
-
 const CategoryPolicy* Policy::FindCategory(absl::string_view id) const {
-  auto it = c_.categories.find(std::string(id));
+  auto it = c_.categories.find(id);
   return it == c_.categories.end() ? nullptr : &it->second;
 }
 
 const RegionOverride* Policy::FindRegion(absl::string_view region) const {
   if (region.empty()) return nullptr;
-  auto it = c_.regions.find(std::string(region));
+  auto it = c_.regions.find(region);
   return it == c_.regions.end() ? nullptr : &it->second;
 }
 

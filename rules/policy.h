@@ -24,9 +24,10 @@ struct SourcePosition {
 
 enum class LedgerKind { kSeller, kCreator };
 
-// How long a subject's aggregates are kept: the longest window any policy may have (the language
-// caps windows at 3650 days). Never the current policy's longest window, so that a policy with
-// short windows cannot erase what a later policy needs (three strikes in 730 days, say).
+// The longest window any policy may have (the language caps windows at 3650 days): how long a
+// subject's aggregates are kept when the policy that decided them is unknown. Otherwise they are
+// kept for the policy's own longest window; a later policy that needs more (three strikes in 730
+// days after a policy of 90-day windows, say) gets it by re-evaluation, which replays the ledger.
 inline constexpr int kAggregateRetentionDays = 3650;
 
 // What a milestone or count rule does while its condition keeps holding (the subject stays at or
@@ -135,10 +136,11 @@ class Policy {
     std::string name;
     std::string description;
     int default_window_days = 90;
-    std::map<std::string, CategoryPolicy> categories;
+    // std::less<>: looked up by string_view on the hot path, without building a string.
+    std::map<std::string, CategoryPolicy, std::less<>> categories;
     std::vector<MilestoneRule> milestones;   // sorted by (ledger, at_points)
     std::vector<CountRule> count_rules;
-    std::map<std::string, RegionOverride> regions;
+    std::map<std::string, RegionOverride, std::less<>> regions;
   };
 
   // `version` is the content hash of `text`, the exact source.
@@ -149,10 +151,12 @@ class Policy {
   const std::string& version() const { return version_; }
   // The exact text the policy was compiled from (stored with every activation).
   const std::string& text() const { return text_; }
-  const std::map<std::string, CategoryPolicy>& categories() const { return c_.categories; }
+  const std::map<std::string, CategoryPolicy, std::less<>>& categories() const {
+    return c_.categories;
+  }
   const std::vector<MilestoneRule>& milestones() const { return c_.milestones; }
   const std::vector<CountRule>& count_rules() const { return c_.count_rules; }
-  const std::map<std::string, RegionOverride>& regions() const { return c_.regions; }
+  const std::map<std::string, RegionOverride, std::less<>>& regions() const { return c_.regions; }
   int default_window_days() const { return c_.default_window_days; }
 
   // nullptr if the policy has no such category.
@@ -167,14 +171,12 @@ class Policy {
   int CountThreshold(const CountRule& rule, absl::string_view region) const;
   int CountWindowDays(const CountRule& rule, absl::string_view region) const;
 
-  // How many days of buckets evaluation under this policy looks at: its longest window, region
-  // overrides included. Older buckets are skipped (but kept: see kAggregateRetentionDays).
+  // How many days of buckets evaluation under this policy looks at, and keeps: its longest
+  // window, region overrides included.
   int RetentionDays() const { return retention_days_; }
+  // The longest points window, region overrides included: older violations never carry points.
+  int MaxPointsWindowDays() const { return max_points_window_days_; }
 
-  // Whether `region` overrides the threshold of rule `rule_id` (a milestone or count rule).
-  bool OverridesThreshold(absl::string_view region, absl::string_view rule_id) const;
-  // Whether `region` overrides the threshold or window of count rule `rule_id`.
-  bool OverridesCountRule(absl::string_view region, absl::string_view rule_id) const;
 
  private:
   const RegionOverride* FindRegion(absl::string_view region) const;
@@ -183,6 +185,7 @@ class Policy {
   std::string version_;
   std::string text_;
   int retention_days_ = 0;
+  int max_points_window_days_ = 0;
 };
 
 }  // namespace enforcer

@@ -121,11 +121,11 @@ v1::SubjectState ReplayUnder(const Policy& policy, const v1::Subject& subject,
       state = EvaluateViolation(policy, std::move(state), facts, rv.decided_at).state;
     } else {
       // The policy no longer scores it, but its facts stay: a later policy may.
-      PruneState(rv.decided_at, &state);
+      PruneState(&policy, rv.decided_at, &state);
       FoldViolationFacts(rv.facts, &state);
     }
   }
-  PruneState(now, &state);
+  PruneState(&policy, now, &state);
   state.set_policy_version(policy.version());
   return state;
 }
@@ -135,7 +135,7 @@ ReevaluationOutcome Reevaluate(const Policy& policy, const Policy* previous,
                                const std::vector<RecordedViolation>& violations, absl::Time now,
                                const std::string& id_prefix) {
   ReevaluationOutcome out;
-  PruneState(now, &current);
+  PruneState(&policy, now, &current);
   const int64_t today = UnixDay(now);
   v1::Reevaluation& record = out.record;
   record.set_policy_version(policy.version());
@@ -189,7 +189,7 @@ bool HasTakeDown(const v1::Decision& d) {
 
 // A decision whose policy is unknown: take its facts and actions as recorded.
 void FoldAsRecorded(const RecordedViolation& rv, const v1::Decision& d, v1::SubjectState* state) {
-  PruneState(rv.decided_at, state);
+  PruneState(nullptr, rv.decided_at, state);
   FoldViolationFacts(rv.facts, state);
   for (const v1::Supersession& s : d.superseded()) {
     if (s.action().action_id().empty()) continue;
@@ -275,7 +275,7 @@ FoldResult FoldLedger(const PolicyResolver& policies, const v1::Subject& subject
       out.state = std::move(redo.state);
     }
   }
-  PruneState(now, &out.state);
+  PruneState(policies(out.state.policy_version()), now, &out.state);
   return out;
 }
 

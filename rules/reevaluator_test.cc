@@ -279,7 +279,7 @@ TEST(Reevaluation, RandomHistoriesFoldExactlyAndSwitchingBackEqualsNeverSwitchin
       FoldResult fold = FoldLedger(resolve, ledger->state().subject(), ledger->log(), end);
       EXPECT_TRUE(fold.disagreements.empty()) << "seed " << seed << ": " << fold.disagreements[0];
       v1::SubjectState stored = ledger->state();
-      PruneState(end, &stored);
+      PruneState(resolve(stored.policy_version()), end, &stored);
       EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(fold.state, stored))
           << "seed " << seed << "\nfold:   " << fold.state.ShortDebugString()
           << "\nstored: " << stored.ShortDebugString();

@@ -39,10 +39,14 @@ int64_t ViolationPoints(const Policy& policy, const CategoryPolicy& category,
 
 PointsScore::PointsScore(const Policy& policy, const v1::SubjectState& state, int64_t today)
     : policy_(policy) {
-  const int64_t oldest = today - policy.RetentionDays();
+  // Buckets are ordered by day: skip straight past those older than every points window.
+  const int64_t oldest = today - policy.MaxPointsWindowDays();
+  const auto& buckets = state.buckets();
+  auto first = std::lower_bound(buckets.begin(), buckets.end(), oldest,
+                                [](const v1::WindowBucket& b, int64_t day) { return b.day() < day; });
   const LedgerKind ledger = LedgerOf(state.subject().kind());
-  for (const v1::WindowBucket& b : state.buckets()) {
-    if (b.day() < oldest) continue;  // older than any window of this policy
+  for (auto it = first; it != buckets.end(); ++it) {
+    const v1::WindowBucket& b = *it;
     const CategoryPolicy* category = policy.FindCategory(b.category());
     // A category the policy in force no longer defines, or no longer counts against this ledger.
     if (category == nullptr || !category->CountsFor(ledger)) continue;
@@ -61,14 +65,22 @@ PointsScore::PointsScore(const Policy& policy, const v1::SubjectState& state, in
   }
   std::sort(active_.begin(), active_.end(),
             [](const Contribution& a, const Contribution& b) { return a.expire_day < b.expire_day; });
+  for (const Contribution& c : active_) {
+    auto it = std::find_if(regions_.begin(), regions_.end(),
+                           [&](const auto& r) { return *r.first == *c.region; });
+    if (it == regions_.end()) {
+      regions_.push_back({c.region, c.expire_day});
+    } else {
+      it->second = std::max(it->second, c.expire_day);
+    }
+  }
 }
 
 std::map<int64_t, int64_t> PointsScore::Variants(const MilestoneRule& rule) const {
   std::map<int64_t, int64_t> variants;
-  for (const Contribution& c : active_) {
-    const int64_t threshold = policy_.MilestoneThreshold(rule, *c.region);
-    int64_t& end = variants[threshold];
-    end = std::max(end, c.expire_day);
+  for (const auto& [region, last_expire_day] : regions_) {
+    int64_t& end = variants[policy_.MilestoneThreshold(rule, *region)];
+    end = std::max(end, last_expire_day);
   }
   return variants;
 }

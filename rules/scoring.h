@@ -66,6 +66,9 @@ class PointsScore {
 
   const Policy& policy_;
   std::vector<Contribution> active_;  // sorted by expire_day
+  // The distinct regions of active_ and the last expire day of each: thresholds are resolved per
+  // region, not per bucket.
+  std::vector<std::pair<const std::string*, int64_t>> regions_;
   int64_t total_ = 0;
   std::map<std::string, CategoryTotal> by_category_;
 };
