@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_replace.h"
 #include "absl/synchronization/notification.h"
 #include "engine/policy_loader.h"
 #include "proto/timestamp.h"
@@ -40,6 +41,8 @@ class EnforcerTest : public ::testing::Test {
     enforcer_ = std::make_unique<Enforcer>(faults_.get(), writer_.get(), &clock_, policies_.get());
     ASSERT_TRUE(enforcer_->ActivatePolicyAndWait(*policy, "embedded default pack").ok());
   }
+
+  std::string DefaultVersion() { return (*LoadPolicy(""))->version(); }
 
   void Activate(const std::string& yaml) {
     auto next = CompilePolicy(yaml, "next.yaml");
@@ -322,6 +325,28 @@ categories:
   }
   EXPECT_EQ(old_decisions, 100);
   EXPECT_EQ(new_decisions, 100);
+}
+
+TEST_F(EnforcerTest, AReloadThatOnlyChangesCommentsReevaluatesNobody) {
+  ASSERT_TRUE(Report(SellerReport("c1", "prohibited_product")).ok());
+  const std::string text = enforcer_->policy()->text();
+  Activate("# reviewed by the policy team, no change\n" + text);
+  auto got = Report(SellerReport("c2", "prohibited_product"));
+  ASSERT_TRUE(got.ok()) << got.status();
+  // Decided under the new version (the decision names it), without replaying the subject.
+  EXPECT_EQ(got->decisions(0).policy_version(), enforcer_->policy()->version());
+  EXPECT_NE(got->decisions(0).policy_version(), DefaultVersion());
+  auto log = real_->ReadLog(got->decisions(0).subject());
+  ASSERT_TRUE(log.ok());
+  for (const v1::LedgerEntry& e : *log) EXPECT_FALSE(e.has_reevaluation()) << e.ShortDebugString();
+  // A real change does re-evaluate.
+  Activate(absl::StrReplaceAll(text, {{"at: 6\n", "at: 5\n"}}));
+  ASSERT_TRUE(Report(SellerReport("c3", "prohibited_product")).ok());
+  log = real_->ReadLog(got->decisions(0).subject());
+  ASSERT_TRUE(log.ok());
+  int reevaluations = 0;
+  for (const v1::LedgerEntry& e : *log) reevaluations += e.has_reevaluation() ? 1 : 0;
+  EXPECT_EQ(reevaluations, 1);
 }
 
 TEST_F(EnforcerTest, TakeDownCategoriesNeedTheObjectToTakeDown) {

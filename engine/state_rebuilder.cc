@@ -75,7 +75,10 @@ absl::Status RebuildOne(LedgerStore& store, PolicyRegistry& policies, const v1::
       !SameState(policies.Find(fold.state.policy_version()).get(), *stored, fold.state, now);
   if (repaired) report.repaired.push_back(name);
   const std::shared_ptr<const Policy> active = policies.active();
-  if (!repaired && !NeedsReevaluation(fold.state, *active)) return absl::OkStatus();
+  if (!repaired &&
+      !NeedsReevaluation(fold.state, *active, policies.Find(fold.state.policy_version()).get())) {
+    return absl::OkStatus();
+  }
 
   LedgerWrite w;
   const v1::SubjectState before = fold.state;

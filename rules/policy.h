@@ -141,6 +141,9 @@ class Policy {
     std::vector<MilestoneRule> milestones;   // sorted by (ledger, at_points)
     std::vector<CountRule> count_rules;
     std::map<std::string, RegionOverride, std::less<>> regions;
+    // A hash of the parsed document without comments or layout: two texts with the same
+    // fingerprint decide everything alike, so a comment-only change re-evaluates nobody.
+    std::string content_fingerprint;
   };
 
   // `version` is the content hash of `text`, the exact source.
@@ -151,6 +154,7 @@ class Policy {
   const std::string& version() const { return version_; }
   // The exact text the policy was compiled from (stored with every activation).
   const std::string& text() const { return text_; }
+  const std::string& content_fingerprint() const { return c_.content_fingerprint; }
   const std::map<std::string, CategoryPolicy, std::less<>>& categories() const {
     return c_.categories;
   }

@@ -114,6 +114,8 @@ class Parser {
     ParseResult result;
     try {
       YAML::Node root = YAML::Load(std::string(text));
+      // Emitting the parsed tree drops comments and normalises layout.
+      c_.content_fingerprint = ContentHash(YAML::Dump(root));
       ParseRoot(root);
       Validate();
     } catch (const YAML::Exception& e) {

@@ -90,8 +90,11 @@ void Reconcile(const Policy& policy, const v1::SubjectState& current,
 
 }  // namespace
 
-bool NeedsReevaluation(const v1::SubjectState& state, const Policy& policy) {
-  return state.lifetime_violations() > 0 && state.policy_version() != policy.version();
+bool NeedsReevaluation(const v1::SubjectState& state, const Policy& policy,
+                       const Policy* decided_under) {
+  if (state.lifetime_violations() == 0 || state.policy_version() == policy.version()) return false;
+  return decided_under == nullptr ||
+         decided_under->content_fingerprint() != policy.content_fingerprint();
 }
 
 std::vector<RecordedViolation> RecordedViolations(const std::vector<v1::LedgerEntry>& log) {

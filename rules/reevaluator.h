@@ -32,9 +32,11 @@ struct RecordedViolation {
   absl::Time decided_at;
 };
 
-// Whether `state` was decided under another policy than `policy` and must be re-evaluated before
-// anything else is decided for it. A subject with no history needs nothing.
-bool NeedsReevaluation(const v1::SubjectState& state, const Policy& policy);
+// Whether `state` must be re-evaluated under `policy` before anything else is decided for it: it
+// has history and was decided under another version (`decided_under`, nullptr if unknown) whose
+// content differs. A version that differs only in comments or layout needs nothing.
+bool NeedsReevaluation(const v1::SubjectState& state, const Policy& policy,
+                       const Policy* decided_under);
 
 // The violations recorded in a subject's ledger (oldest first), each with its decision time.
 std::vector<RecordedViolation> RecordedViolations(const std::vector<v1::LedgerEntry>& log);

@@ -41,8 +41,8 @@ class MiniLedger {
   // Re-evaluates under `policy` if the subject was last decided under another one.
   void Reevaluate(const Policy& policy, const std::map<std::string, const Policy*>& known,
                   absl::Time now) {
-    if (!NeedsReevaluation(state_, policy)) return;
     auto prev = known.find(state_.policy_version());
+    if (!NeedsReevaluation(state_, policy, prev == known.end() ? nullptr : prev->second)) return;
     v1::LedgerEntry e = Entry(now);
     ReevaluationOutcome out =
         enforcer::Reevaluate(policy, prev == known.end() ? nullptr : prev->second, state_,
