@@ -19,6 +19,7 @@
 #include "engine/policy_loader.h"
 #include "engine/policy_registry.h"
 #include "proto/timestamp.h"
+#include "rules/action_planner.h"
 #include "rules/evaluator.h"
 #include "rules/policy_parser.h"
 #include "rules/reevaluator.h"
@@ -86,7 +87,16 @@ std::string Observable(const Policy& policy, const v1::SubjectState& state, absl
   StandingSummary s = SummarizeStanding(policy, state, now);
   std::multiset<std::tuple<int, std::string, std::string, int64_t>> actions;
   for (const v1::Action& a : s.active_actions) {
-    actions.insert({a.type(), a.feature(), a.rule_id(), a.has_expires_at() ? a.expires_at().seconds() : -1});
+    // Only effective actions count: one that a higher action covers for at least as long is moot
+    // (a re-evaluation does not issue it; a decision may have left it running underneath).
+    bool covered = false;
+    for (const v1::Action& b : s.active_actions) {
+      covered |= b.type() > a.type() && EndOf(b) >= EndOf(a);
+    }
+    if (!covered) {
+      actions.insert({a.type(), a.feature(), a.rule_id(),
+                      a.has_expires_at() ? a.expires_at().seconds() : -1});
+    }
   }
   std::string out = absl::StrCat(v1::Standing_Name(s.standing), " ", s.active_points, " ",
                                  s.tier.milestone_id());

@@ -29,10 +29,12 @@ v1::ActionLift Lift(const v1::Action& action, const Policy& policy, std::string 
   return lift;
 }
 
-// Matches what the subject has in force against what the replay has, rule by rule.
-void Reconcile(const Policy& policy, const v1::SubjectState& current,
-               const v1::SubjectState& desired, absl::Time now, const std::string& id_prefix,
-               v1::Reevaluation* record, std::vector<v1::Action>* kept) {
+// Sorts what the subject has in force against what the replay has, rule by rule: kept as it is,
+// lifted, or (for permanent actions the replay lacks) kept for review. Returns what the replay has
+// that must be issued.
+std::vector<const v1::Action*> Match(const Policy& policy, const v1::SubjectState& current,
+                                     const v1::SubjectState& desired, absl::Time now,
+                                     v1::Reevaluation* record, v1::SubjectState* kept) {
   std::vector<bool> used(desired.actions_size(), false);
   std::vector<const v1::Action*> to_issue;
   for (const v1::Action& c : current.actions()) {
@@ -41,46 +43,57 @@ void Reconcile(const Policy& policy, const v1::SubjectState& current,
     for (int j = 0; j < desired.actions_size() && match < 0; ++j) {
       if (!used[j] && IsActive(desired.actions(j), now) && SameRule(c, desired.actions(j))) match = j;
     }
+    if (match >= 0) used[match] = true;
     if (match >= 0 && EndOf(c) == EndOf(desired.actions(match))) {
-      used[match] = true;
-      kept->push_back(c);
-      continue;
-    }
-    if (!c.has_expires_at()) {
+      *kept->add_actions() = c;
+    } else if (!c.has_expires_at()) {
       // Permanent: undone only by staff. It covers whatever the policy would have instead.
-      if (match >= 0) used[match] = true;
-      kept->push_back(c);
+      *kept->add_actions() = c;
       if (match < 0) *record->add_permanent_kept_for_review() = c;
-      continue;
-    }
-    if (match >= 0) {
-      used[match] = true;
+    } else if (match >= 0) {
       to_issue.push_back(&desired.actions(match));
       *record->add_actions_lifted() =
           Lift(c, policy, absl::StrCat("replaced: under ", PolicyLabel(policy),
                                        " it would run for a different time"));
-      continue;
+    } else {
+      *record->add_actions_lifted() = Lift(
+          c, policy, absl::StrCat(PolicyLabel(policy), " would not have it in force now"));
     }
-    *record->add_actions_lifted() = Lift(
-        c, policy, absl::StrCat(PolicyLabel(policy), " would not have it in force now"));
   }
   for (int j = 0; j < desired.actions_size(); ++j) {
     if (!used[j] && IsActive(desired.actions(j), now)) to_issue.push_back(&desired.actions(j));
   }
-  int n = 1;
+  return to_issue;
+}
+
+// Issues what the replay has and the subject lacks, through the same planner as a decision, so
+// a re-evaluation issues only the effective actions (nothing under what is kept, nothing a higher
+// new action covers). `kept` holds the subject's remaining actions and receives the new ones.
+void Reconcile(const Policy& policy, const v1::SubjectState& current,
+               const v1::SubjectState& desired, absl::Time now, const std::string& id_prefix,
+               v1::Reevaluation* record, v1::SubjectState* kept) {
+  const std::vector<const v1::Action*> to_issue = Match(policy, current, desired, now, record, kept);
+  ActionPlanner planner(id_prefix, "", 1, now, kept);
   for (const v1::Action* d : to_issue) {
-    v1::Action a = *d;
-    a.set_action_id(absl::StrCat(id_prefix, "/", v1::SubjectKind_Name(current.subject().kind()), "/", n++));
-    *a.mutable_starts_at() = ToProtoTime(now);
-    // The replay's phrase was written for the replayed decision's time ("for 30 days"); from
-    // now on the action runs until its end, so say that.
+    // The replay's phrase was written for the replayed decision's time ("for 30 days"); the
+    // planner writes one for the time it runs from now.
     const size_t colon = d->reason().find(": ");
     const std::string why = colon == std::string::npos ? d->reason() : d->reason().substr(colon + 2);
     ActionSpec spec;
-    spec.type = a.type();
-    spec.feature = a.feature();
-    a.set_reason(absl::StrCat(ActionPhrase(spec, now, EndOf(a)), ": ", why, " (re-evaluated under ",
-                              PolicyLabel(policy), ")"));
+    spec.type = d->type();
+    spec.feature = d->feature();
+    planner.Request(d->rule_id(), spec, EndOf(*d),
+                    absl::StrCat(why, " (re-evaluated under ", PolicyLabel(policy), ")"));
+  }
+  google::protobuf::RepeatedPtrField<v1::Action> issued;
+  planner.Finish(&issued, record->mutable_superseded());
+  for (v1::Action& a : issued) {
+    for (const v1::Action* d : to_issue) {
+      if (SameRule(a, *d)) a.set_violation_id(d->violation_id());
+    }
+    for (v1::Action& k : *kept->mutable_actions()) {
+      if (k.action_id() == a.action_id()) k.set_violation_id(a.violation_id());
+    }
     v1::RuleFiring* f = record->add_rules_fired();
     f->set_rule_id(a.rule_id());
     f->set_reason(a.reason());
@@ -152,11 +165,10 @@ ReevaluationOutcome Reevaluate(const Policy& policy, const Policy* previous,
                                  "as if it had always been in force"));
 
   out.state = ReplayUnder(policy, current.subject(), violations, now);
-  std::vector<v1::Action> kept;
+  v1::SubjectState kept;
+  *kept.mutable_subject() = current.subject();
   Reconcile(policy, current, out.state, now, id_prefix, &record, &kept);
-  out.state.clear_actions();
-  for (v1::Action& a : kept) *out.state.add_actions() = std::move(a);
-  for (const v1::Action& a : record.actions_issued()) *out.state.add_actions() = a;
+  out.state.mutable_actions()->Swap(kept.mutable_actions());
 
   const PointsScore after(policy, out.state, today);
   record.set_active_points(SaturateToInt32(after.active_points()));

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "proto/timestamp.h"
+#include "rules/action_planner.h"
 #include "rules/default_policy.h"
 #include "rules/evaluator_test_fixture.h"
 
@@ -115,8 +116,16 @@ std::string Observable(const Policy& policy, const v1::SubjectState& state, absl
   StandingSummary s = SummarizeStanding(policy, state, now);
   std::multiset<std::tuple<int, std::string, std::string, int64_t>> actions;
   for (const v1::Action& a : s.active_actions) {
-    actions.insert({a.type(), a.feature(), a.rule_id(),
-                    a.has_expires_at() ? a.expires_at().seconds() : -1});
+    // Only effective actions count: one that a higher action covers for at least as long is moot
+    // (a re-evaluation does not issue it; a decision may have left it running underneath).
+    bool covered = false;
+    for (const v1::Action& b : s.active_actions) {
+      covered |= b.type() > a.type() && EndOf(b) >= EndOf(a);
+    }
+    if (!covered) {
+      actions.insert({a.type(), a.feature(), a.rule_id(),
+                      a.has_expires_at() ? a.expires_at().seconds() : -1});
+    }
   }
   std::string out = absl::StrCat(v1::Standing_Name(s.standing), " points=", s.active_points,
                                  " tier=", s.tier.milestone_id(), " actions:");
@@ -192,6 +201,29 @@ TEST(Reevaluation, IssuesAndLiftsWhatTheNewPolicyWouldHaveInForceNow) {
   EXPECT_EQ(last.lift().action().action_id(), "r5/SELLER/1");
   EXPECT_NE(last.lift().reason().find("would not have it in force now"), std::string::npos);
   EXPECT_EQ(SummarizeStanding(*loose, seller.state(), Days(kStart, 2)).standing, v1::GOOD_STANDING);
+}
+
+TEST(Reevaluation, IssuesOnlyTheEffectiveActions) {
+  auto lax = MustCompile("policy: lax\ncategories: {spam: {points: 2}}\n");
+  auto strict = MustCompile(R"(policy: strict
+categories: {spam: {points: 2}}
+milestones:
+  seller:
+    - {id: warn-2, at: 2, actions: [{type: warning, duration: 10d}]}
+    - {id: restrict-4, at: 4, actions: [{type: restrict_feature, feature: ads, duration: 10d}]}
+    - {id: suspend-6, at: 6, actions: [{type: suspend, duration: 10d}]}
+)");
+  std::map<std::string, const Policy*> known = {{lax->version(), lax.get()},
+                                                {strict->version(), strict.get()}};
+  MiniLedger seller(v1::SELLER);
+  for (int i = 0; i < 3; ++i) seller.Report(*lax, known, Facts("spam", kStart), kStart);
+  seller.Reevaluate(*strict, known, Days(kStart, 1));
+  const v1::Reevaluation& r = seller.log()[seller.log().size() - 2].reevaluation();
+  // The replay has all three in force until the points expire; the suspension covers the rest.
+  ASSERT_EQ(r.actions_issued_size(), 1) << r.ShortDebugString();
+  EXPECT_EQ(r.actions_issued(0).type(), v1::ACTION_SUSPEND);
+  EXPECT_EQ(r.superseded_size(), 2);
+  EXPECT_EQ(r.standing_after(), v1::SUSPENDED);
 }
 
 // Policies the property test switches between: same categories, different ladders and windows.
