@@ -158,21 +158,21 @@ absl::Status Enforcer::DecideFor(const Policy& policy, const v1::Subject& subjec
 
 void Enforcer::ActivatePolicy(std::shared_ptr<const Policy> policy, std::string source,
                               std::function<void(absl::Status)> done) {
-  auto previous = std::make_shared<std::shared_ptr<const Policy>>();
   auto callback = std::make_shared<std::function<void(absl::Status)>>(std::move(done));
   absl::Status queued = writer_->Submit(
-      [this, policy, source, previous](LedgerView&) -> absl::StatusOr<LedgerWrite> {
+      [this, policy, source](LedgerView&) -> absl::StatusOr<LedgerWrite> {
         ASSIGN_OR_RETURN(std::optional<LedgerWrite> write,
                          policies_->ActivationWrite(*policy, source, Now()));
-        *previous = policies_->SetActive(policy);
+        policies_->SetActive(policy);
         return write.has_value() ? *std::move(write) : LedgerWrite{};
       },
-      [this, previous, callback](absl::Status status) {
-        // The group did not commit: the reports decided under the new policy were not recorded
-        // either, so the previous policy stays in force.
-        if (!status.ok() && *previous != nullptr) {
-          policies_->SetActive(*previous);
-          policies_->ForgetPendingActivation();
+      [this, policy, callback](absl::Status status) {
+        // If the group did not commit, the reports decided under the new policy were not
+        // recorded either: the last committed policy is in force again.
+        if (status.ok()) {
+          policies_->ActivationCommitted(policy);
+        } else {
+          policies_->ActivationFailed();
         }
         (*callback)(status);
       });

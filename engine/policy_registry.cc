@@ -11,7 +11,19 @@ namespace enforcer {
 PolicyRegistry::PolicyRegistry(LedgerStore* store, std::shared_ptr<const Policy> active)
     : store_(store) {
   known_[active->version()] = active;
+  committed_ = active;
   active_ = std::move(active);
+}
+
+void PolicyRegistry::ActivationCommitted(std::shared_ptr<const Policy> policy) {
+  absl::MutexLock lock(&mu_);
+  committed_ = std::move(policy);
+}
+
+void PolicyRegistry::ActivationFailed() {
+  loaded_last_activation_ = false;
+  absl::MutexLock lock(&mu_);
+  active_ = committed_;
 }
 
 std::shared_ptr<const Policy> PolicyRegistry::active() const {

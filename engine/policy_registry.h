@@ -36,14 +36,19 @@ class PolicyRegistry {
   absl::StatusOr<std::optional<LedgerWrite>> ActivationWrite(const Policy& policy,
                                                              const std::string& source,
                                                              absl::Time now);
-  // The activation write did not commit: read the last activation from the ledger again.
-  void ForgetPendingActivation() { loaded_last_activation_ = false; }
+  // The activation of `policy` committed: it is what a failed later activation falls back to.
+  void ActivationCommitted(std::shared_ptr<const Policy> policy);
+  // An activation did not commit: the policy of the last committed activation is in force again,
+  // and the last activation is read from the ledger again. (Two activations failing in one group
+  // both fall back to the same policy.)
+  void ActivationFailed();
 
  private:
   LedgerStore* const store_;
   mutable absl::Mutex mu_;
   std::shared_ptr<const Policy> active_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::shared_ptr<const Policy>> known_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const Policy> committed_ ABSL_GUARDED_BY(mu_);
   // The last activation recorded in the ledger (writer thread only).
   std::optional<v1::PolicyActivation> last_activation_;
   bool loaded_last_activation_ = false;

@@ -99,10 +99,11 @@ TEST_F(EscalationTest, SellerEscalatesThroughEveryMilestoneToDeactivation) {
   const absl::Time points_expire = DayStartAfter(t0, 90);  // 2026-08-30 00:00 UTC
   ASSERT_EQ(points_expire, absl::FromCivil(absl::CivilDay(2026, 8, 30), absl::UTCTimeZone()));
   // prohibited_product at LOW severity is 6 points; eight of them, an hour apart, walk the ladder
-  // 6 .. 48. Each milestone acts once, when it is reached: the 6-point warning runs its 90 days
-  // from then (longer than the points, which all expire together on 2026-08-30), and the
-  // restrictions and the suspension hold until the points expire, longer than their own 14 and
-  // 28 days. Later reports the same day move nothing, so nothing is reissued.
+  // 6 .. 48. Each level milestone acts once, when it is reached: the 6-point warning runs its 90
+  // days from then (longer than the points, which all expire together on 2026-08-30), and the
+  // restrictions hold until the points expire, longer than their own 14 days. Later reports the
+  // same day move nothing, so nothing is reissued. The 36-point suspension is `each_violation`:
+  // 28 days from every report at or above 36.
   const std::vector<LadderStep> steps = {
       {v1::WARNED,
        {"seller-caution-6"},
@@ -120,10 +121,16 @@ TEST_F(EscalationTest, SellerEscalatesThroughEveryMilestoneToDeactivation) {
       {v1::RESTRICTED, {}, {}, "seller-listing-block-24"},
       {v1::SUSPENDED,
        {"seller-suspension-36"},
-       {Suspend("seller-suspension-36", points_expire)},
+       {Suspend("seller-suspension-36", t0 + absl::Hours(5) + 28 * kDay)},
        "seller-suspension-36"},
-      {v1::SUSPENDED, {}, {}, "seller-suspension-36"},
-      {v1::DEACTIVATED, {"seller-deactivation-48"}, {Deactivate("seller-deactivation-48")},
+      {v1::SUSPENDED,
+       {"seller-suspension-36"},
+       {Suspend("seller-suspension-36", t0 + absl::Hours(6) + 28 * kDay)},
+       "seller-suspension-36"},
+      // The suspension asked for again is covered by the deactivation of the same decision.
+      {v1::DEACTIVATED,
+       {"seller-suspension-36", "seller-deactivation-48"},
+       {Deactivate("seller-deactivation-48")},
        "seller-deactivation-48"},
   };
   constexpr char kWarningText[] = "Your store has a formal warning; policy training is available";
@@ -159,18 +166,19 @@ TEST_F(EscalationTest, SellerEscalatesThroughEveryMilestoneToDeactivation) {
   // fall below 6, so it is neither reissued nor recorded.
   EXPECT_THAT(responses[2].decisions(0).superseded(), IsEmpty());
   EXPECT_EQ(responses[5].decisions(0).actions(1).reason(),
-            "Selling suspended until 2026-08-30 00:00 UTC: Repeated violations suspend the store "
-            "pending review (active violation points reached 36 (+6 for 'prohibited_product'), "
-            "crossing the 36-point milestone)");
-  // At 48 one decision issues only the deactivation; the four lower actions running under it are
-  // recorded as covered by it.
+            "Selling suspended for 28 days: Repeated violations suspend the store pending review "
+            "(active violation points reached 36 (+6 for 'prohibited_product'), crossing the "
+            "36-point milestone)");
+  // At 48 one decision issues only the deactivation: the suspension asked for again is recorded
+  // as not issued, and the four lower actions running under it as covered by it.
   const auto& d8 = responses[7].decisions(0);
   EXPECT_EQ(d8.actions(1).reason(),
             "Store deactivated: The store reached the 48-point limit (active violation points "
             "reached 48 (+6 for 'prohibited_product'), crossing the 48-point milestone)");
-  ASSERT_EQ(d8.superseded_size(), 4) << d8.ShortDebugString();
+  ASSERT_EQ(d8.superseded_size(), 5) << d8.ShortDebugString();
+  EXPECT_EQ(d8.superseded(0).action().type(), v1::ACTION_SUSPEND);
+  EXPECT_THAT(d8.superseded(0).action().action_id(), IsEmpty()) << "only a candidate";
   for (const v1::Supersession& s : d8.superseded()) {
-    EXPECT_FALSE(s.action().action_id().empty()) << "a running action";
     EXPECT_EQ(s.superseded_by_action_id(), d8.actions(1).action_id());
     EXPECT_EQ(s.superseded_by_type(), v1::ACTION_DEACTIVATE_STORE);
   }
@@ -210,10 +218,10 @@ TEST_F(EscalationTest, SellerEscalatesThroughEveryMilestoneToDeactivation) {
   EXPECT_EQ(count.window_days(), 90);
 
   // History: per report one violation, one decision and its actions, newest first: 8 x 2 entries
-  // and 13 actions (8 take-downs, a warning, 2 restrictions, a suspension, a deactivation).
+  // and 14 actions (8 take-downs, a warning, 2 restrictions, 2 suspensions, a deactivation).
   int expected_entries = 0;
   for (const auto& r : responses) expected_entries += 2 + r.decisions(0).actions_size();
-  EXPECT_EQ(expected_entries, 8 * 2 + 13);
+  EXPECT_EQ(expected_entries, 8 * 2 + 14);
   const std::vector<v1::LedgerEntry> all = HistoryOk(seller, 1000);
   ASSERT_EQ(static_cast<int>(all.size()), expected_entries);
   ExpectHistoryMatches(all, ExpectedHistory(seller, responses));
@@ -225,7 +233,7 @@ TEST_F(EscalationTest, SellerEscalatesThroughEveryMilestoneToDeactivation) {
           << "violation_id is 'v' and the ledger sequence number";
     }
   }
-  // The default page size (0 means 100) holds all 29 in one page.
+  // The default page size (0 means 100) holds all 30 in one page.
   {
     v1::ListHistoryRequest request;
     *request.mutable_subject() = seller;

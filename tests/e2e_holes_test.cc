@@ -109,7 +109,9 @@ TEST_F(RegionMixTest, APhReportAmongUsOnesWarnsAndTheSellerStaysWarned) {
 // Hole 2. 85cb364 issued a milestone's actions only when a report crossed it, each for its own
 // duration: the 28-day suspension at 37 points ran out while the points (180-day windows) stayed,
 // so 91 days later the seller was in GOOD_STANDING at 37 points, and two more complaints (45
-// points, no milestone crossed) changed nothing.
+// points, no milestone crossed) changed nothing. Now the restrictions below the suspension are
+// levels that hold with the points, and the suspension (repeat: each_violation in the default
+// pack) is issued again by every violation at or above 36.
 TEST_F(HolesTest, DefaultPackKeepsASellerAboveATierInIt) {
   const v1::Subject seller = Seller("seller-37");
   const absl::Time points_expire = DayStartAfter(Now(), 180);  // 2026-11-28 00:00 UTC
@@ -123,23 +125,23 @@ TEST_F(HolesTest, DefaultPackKeepsASellerAboveATierInIt) {
   EXPECT_EQ(FiredRules(r.decisions(0)),
             (std::vector<std::string>{"ip_complaint_valid", "seller-suspension-36"}));
   ASSERT_EQ(r.decisions(0).actions_size(), 2);
-  EXPECT_EQ(FromProtoTime(r.decisions(0).actions(1).expires_at()), points_expire)
-      << "the suspension holds while the points do";
+  EXPECT_EQ(FromProtoTime(r.decisions(0).actions(1).expires_at()), Now() + 28 * kDay)
+      << "the suspension lasts the 28 days it says";
 
   ASSERT_NO_FATAL_FAILURE(AdvanceClock(91 * kDay));
   v1::GetStandingResponse standing = StandingOk(seller);
-  EXPECT_EQ(standing.standing(), v1::SUSPENDED);
+  EXPECT_EQ(standing.standing(), v1::RESTRICTED) << "not clean: the restrictions hold";
   EXPECT_EQ(standing.active_points(), 37);
   EXPECT_EQ(standing.tier().milestone_id(), "seller-suspension-36");
   EXPECT_EQ(standing.tier().next_milestone_id(), "seller-deactivation-48");
   EXPECT_EQ(standing.tier().points_to_next(), 11);
-  std::set<v1::ActionType> in_force;
-  for (const v1::Action& a : standing.active_actions()) in_force.insert(a.type());
-  EXPECT_EQ(in_force, (std::set<v1::ActionType>{v1::ACTION_RESTRICT_FEATURE, v1::ACTION_SUSPEND}));
+  std::set<std::string> in_force;
+  for (const v1::Action& a : standing.active_actions()) in_force.insert(a.feature());
+  EXPECT_EQ(in_force, (std::set<std::string>{"campaigns", "new_listings"}));
 
-  // Two more low complaints: 41, then 45 points. The suspension already holds until the first
-  // points expire; the 6-point warning is (re)issued, because the new points keep the seller at
-  // 6 or more for longer: first for its 90 days, then until the new points expire.
+  // Two more low complaints: 41, then 45 points. Each suspends for 28 days again. The 6-point
+  // warning (covered by the restrictions until now) is issued, because the new points keep the
+  // seller at 6 or more beyond them: first for its 90 days, then until the new points expire.
   const absl::Time day_91 = Now();
   r = Strike("ip-low-2", "seller-37", "ip_complaint_valid", v1::SEVERITY_LOW);
   ExpectedDecision expected;
@@ -147,24 +149,27 @@ TEST_F(HolesTest, DefaultPackKeepsASellerAboveATierInIt) {
   expected.points_added = 4;
   expected.active_points_before = 37;
   expected.active_points = 41;
-  expected.standing_before = v1::SUSPENDED;
+  expected.standing_before = v1::RESTRICTED;
   expected.standing_after = v1::SUSPENDED;
-  expected.fired = {"ip_complaint_valid", "seller-caution-6"};
+  expected.fired = {"ip_complaint_valid", "seller-caution-6", "seller-suspension-36"};
   expected.actions = {TakeDown("ip_complaint_valid", "listing-ip-low-2"),
-                      Warning("seller-caution-6", Now() + 90 * kDay)};
+                      Warning("seller-caution-6", Now() + 90 * kDay),
+                      Suspend("seller-suspension-36", Now() + 28 * kDay)};
   expected.tier = "seller-suspension-36";
   ExpectDecision(r, r.decisions(0), expected);
   r = Strike("ip-low-3", "seller-37", "ip_complaint_valid", v1::SEVERITY_LOW);
   expected.active_points_before = 41;
   expected.active_points = 45;
+  expected.standing_before = v1::SUSPENDED;
   expected.actions = {TakeDown("ip_complaint_valid", "listing-ip-low-3"),
-                      Warning("seller-caution-6", DayStartAfter(day_91, 180))};
+                      Warning("seller-caution-6", DayStartAfter(day_91, 180)),
+                      Suspend("seller-suspension-36", Now() + 28 * kDay)};
   ExpectDecision(r, r.decisions(0), expected);
   standing = StandingOk(seller);
   EXPECT_EQ(standing.standing(), v1::SUSPENDED);
   EXPECT_EQ(standing.active_points(), 45);
 
-  // The level ends with its points: on 2026-11-28 the first 37 expire, 8 remain.
+  // The levels end with their points: on 2026-11-28 the first 37 expire, 8 remain.
   ASSERT_NO_FATAL_FAILURE(SetClock(points_expire));
   standing = StandingOk(seller);
   EXPECT_EQ(standing.active_points(), 8);
