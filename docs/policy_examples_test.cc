@@ -1,10 +1,10 @@
 // Every complete policy in docs/policy-language.md must be valid: each ```yaml block whose first
 // non-comment line starts with "policy:" is compiled with ParsePolicy and must give no
 // diagnostics. Other yaml blocks are fragments and are not parsed.
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
 #include "base/test_files.h"
@@ -41,7 +41,8 @@ TEST(PolicyExamples, EveryCompletePolicyInTheDocCompilesCleanly) {
     const std::string name = absl::StrCat(kDoc, " (yaml block at line ", block.line, ")");
     ParseResult result = ParsePolicy(block.text, name);
     std::string diagnostics;
-    for (const Diagnostic& d : result.diagnostics) absl::StrAppend(&diagnostics, d.ToString(), "\n");
+    for (const Diagnostic& d : result.diagnostics)
+      absl::StrAppend(&diagnostics, d.ToString(), "\n");
     EXPECT_TRUE(result.diagnostics.empty())
         << name << " has diagnostics (lines count from the block's first line):\n"
         << diagnostics;

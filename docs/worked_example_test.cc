@@ -17,14 +17,14 @@
 //
 // Reasons the document quotes (the lines of a ```text block after "<!-- worked-example-reasons
 // -->") must each be the reason of a rule or action of some worked example, word for word.
+#include <gtest/gtest.h>
+
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -48,9 +48,14 @@ namespace {
 constexpr char kDoc[] = "docs/policy-language.md";
 constexpr char kMarker[] = "<!-- worked-example:";
 constexpr char kReasonsMarker[] = "<!-- worked-example-reasons -->";
-const std::vector<std::string> kColumns = {
-    "Date (UTC)",  "Report",  "Points", "Active before → after", "Rules fired",
-    "Actions issued", "Superseded, replaced or lifted", "Standing after"};
+const std::vector<std::string> kColumns = {"Date (UTC)",
+                                           "Report",
+                                           "Points",
+                                           "Active before → after",
+                                           "Rules fired",
+                                           "Actions issued",
+                                           "Superseded, replaced or lifted",
+                                           "Standing after"};
 
 std::vector<std::string> Lines(const std::string& text) { return absl::StrSplit(text, '\n'); }
 
@@ -103,9 +108,12 @@ std::vector<Table> WorkedExamples(const std::vector<std::string>& lines) {
     absl::ConsumeSuffix(&marker, "-->");
     for (absl::string_view kv : absl::StrSplit(marker, ' ', absl::SkipWhitespace())) {
       std::pair<std::string, std::string> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));
-      if (p.first == "policy") t.policy = p.second;
-      else if (p.first == "subject") t.subject = p.second;
-      else ADD_FAILURE() << kDoc << ":" << t.line << ": unknown marker key '" << p.first << "'";
+      if (p.first == "policy")
+        t.policy = p.second;
+      else if (p.first == "subject")
+        t.subject = p.second;
+      else
+        ADD_FAILURE() << kDoc << ":" << t.line << ": unknown marker key '" << p.first << "'";
     }
     size_t j = i + 1;
     while (j < lines.size() && absl::StripAsciiWhitespace(lines[j]).empty()) ++j;
@@ -125,17 +133,26 @@ std::vector<Table> WorkedExamples(const std::vector<std::string>& lines) {
 // ---------------------------------------------------------------------------------------------
 // Rendering what the evaluator decided, in the words the tables use.
 
-std::string When(absl::Time t) { return absl::FormatTime("%Y-%m-%d %H:%M", t, absl::UTCTimeZone()); }
+std::string When(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d %H:%M", t, absl::UTCTimeZone());
+}
 
 std::string Noun(const v1::Action& a) {
   switch (a.type()) {
-    case v1::ACTION_WARNING: return "warning";
-    case v1::ACTION_RESTRICT_FEATURE: return absl::StrCat("`", a.feature(), "` restriction");
-    case v1::ACTION_SUSPEND: return "suspension";
-    case v1::ACTION_DEACTIVATE_STORE: return "deactivation";
-    case v1::ACTION_REVOKE_SELLING_PERMISSION: return "revocation";
-    case v1::ACTION_TAKE_DOWN: return absl::StrCat("take-down of `", a.object_id(), "`");
-    default: return "?";
+    case v1::ACTION_WARNING:
+      return "warning";
+    case v1::ACTION_RESTRICT_FEATURE:
+      return absl::StrCat("`", a.feature(), "` restriction");
+    case v1::ACTION_SUSPEND:
+      return "suspension";
+    case v1::ACTION_DEACTIVATE_STORE:
+      return "deactivation";
+    case v1::ACTION_REVOKE_SELLING_PERMISSION:
+      return "revocation";
+    case v1::ACTION_TAKE_DOWN:
+      return absl::StrCat("take-down of `", a.object_id(), "`");
+    default:
+      return "?";
   }
 }
 
@@ -167,7 +184,8 @@ class Groups {
   }
   std::vector<std::string> Texts() const {
     std::vector<std::string> out;
-    for (const auto& [g, items] : groups_) out.push_back(absl::StrCat(g, ": ", absl::StrJoin(items, ", ")));
+    for (const auto& [g, items] : groups_)
+      out.push_back(absl::StrCat(g, ": ", absl::StrJoin(items, ", ")));
     return out;
   }
 
@@ -179,9 +197,10 @@ class Groups {
 // action replaced by its extension, or a running action that runs on under a higher one. The
 // covering action is named by its noun, found by id in `where` (the decision's actions and the
 // subject's actions before it); by its type alone if it is in neither.
-void AddSupersession(const v1::Supersession& s,
-                     const std::vector<const google::protobuf::RepeatedPtrField<v1::Action>*>& where,
-                     Groups* groups) {
+void AddSupersession(
+    const v1::Supersession& s,
+    const std::vector<const google::protobuf::RepeatedPtrField<v1::Action>*>& where,
+    Groups* groups) {
   std::string by = TypeNoun(s.superseded_by_type());
   for (const auto* actions : where) {
     for (const v1::Action& a : *actions) {
@@ -313,8 +332,8 @@ class Replay {
     if (absl::ConsumePrefix(&report, "re-evaluated under ")) {
       const Policy* next = Find(Quoted(report));
       ASSERT_NE(next, nullptr) << where;
-      ReevaluationOutcome out = Reevaluate(*next, policy_, state_, recorded_, now,
-                                           absl::StrCat("r", row.line));
+      ReevaluationOutcome out =
+          Reevaluate(*next, policy_, state_, recorded_, now, absl::StrCat("r", row.line));
       ASSERT_EQ(out.record.previous_policy_version(), policy_->version()) << where;
       policy_ = next;
       state_ = std::move(out.state);
@@ -438,16 +457,17 @@ TEST(WorkedExamples, EveryRowIsWhatTheEvaluatorDecides) {
       if (lines[j].empty()) continue;
       ++quoted;
       EXPECT_TRUE(reasons.count(lines[j]) > 0)
-          << kDoc << ":" << j + 1 << ": no worked example gives this reason:\n" << lines[j];
+          << kDoc << ":" << j + 1 << ": no worked example gives this reason:\n"
+          << lines[j];
     }
   }
   EXPECT_GE(quoted, 3) << "expected reasons quoted after " << kReasonsMarker;
 }
 
 TEST(WorkedExamples, TablesAndReportsAreRead) {
-  const std::vector<Table> tables = WorkedExamples(Lines(
-      "text\n<!-- worked-example: policy=p subject=creator -->\n\n| a | b |\n|---|---|\n"
-      "| 1 | 2 |\n| 3 | 4 |\nafter\n| x |\n"));
+  const std::vector<Table> tables = WorkedExamples(
+      Lines("text\n<!-- worked-example: policy=p subject=creator -->\n\n| a | b |\n|---|---|\n"
+            "| 1 | 2 |\n| 3 | 4 |\nafter\n| x |\n"));
   ASSERT_EQ(tables.size(), 1u);
   EXPECT_EQ(tables[0].line, 2);
   EXPECT_EQ(tables[0].policy, "p");

@@ -1,13 +1,12 @@
 #include "engine/daemon.h"
 
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 
 #include <cstdio>
 #include <iostream>
 #include <utility>
-
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
@@ -82,8 +81,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   d->policies_ = std::make_unique<PolicyRegistry>(d->store_.get(), std::move(policy));
   if (d->store_->StateRebuildPending()) {
     // The ledger was migrated from an older layout: derived state is rebuilt before serving.
-    RETURN_IF_ERROR(RecordActivation(*d->store_, *d->policies_, PolicySource(config),
-                                     d->clock_->Now()));
+    RETURN_IF_ERROR(
+        RecordActivation(*d->store_, *d->policies_, PolicySource(config), d->clock_->Now()));
     ASSIGN_OR_RETURN(RebuildReport report,
                      RebuildSubjectStates(*d->store_, *d->policies_, d->clock_->Now(), true));
     PrintRebuildReport(report, *d->policies_->active(), std::cerr);
@@ -117,7 +116,8 @@ std::string Daemon::Describe() const {
   std::shared_ptr<const Policy> policy = enforcer_->policy();
   std::string host = config_.listen.substr(0, config_.listen.rfind(':'));
   return absl::StrCat("enforcerd listening on ", host, ":", port_, " (policy ", policy->name(), " ",
-                      policy->version().substr(0, 19), ", ledger ", config_.data_dir, ", durability ",
+                      policy->version().substr(0, 19), ", ledger ", config_.data_dir,
+                      ", durability ",
                       config_.durability == Durability::kFsync ? "fsync" : "process", ")");
 }
 

@@ -3,11 +3,11 @@
 #ifndef ENFORCERD_ENGINE_DAEMON_H_
 #define ENFORCERD_ENGINE_DAEMON_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <ostream>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"

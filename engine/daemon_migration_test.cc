@@ -2,6 +2,9 @@
 // made by storage/testdata/make_ledger_v1.sh) served by today's daemon: on first start it is
 // migrated, every subject's state is rebuilt from its ledger and re-evaluated under the policy in
 // force, and clients see their old reports, history and idempotency keys as before.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -9,9 +12,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
-#include <gtest/gtest.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -41,8 +41,8 @@ Fixture ReadExpected() {
     std::vector<std::string> words = absl::StrSplit(line, ' ');
     if (words[0] == "report" && words[3] == "0") {
       const size_t text = line.find("report_id:");
-      EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(line.substr(text),
-                                                                &f.reports[words[1]]));
+      EXPECT_TRUE(
+          google::protobuf::TextFormat::ParseFromString(line.substr(text), &f.reports[words[1]]));
       f.violation_of[words[1]] = words[2];
     } else if (words[0] == "ledger") {
       f.ledgers[absl::StrCat(words[1], "/", words[2])] =
@@ -86,8 +86,8 @@ class DaemonMigrationTest : public ::testing::Test {
     auto daemon = Daemon::Start(config);
     ASSERT_TRUE(daemon.ok()) << daemon.status();
     daemon_ = std::move(*daemon);
-    stub_ = v1::Enforcer::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", daemon_->port()), grpc::InsecureChannelCredentials()));
+    stub_ = v1::Enforcer::NewStub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", daemon_->port()),
+                                                      grpc::InsecureChannelCredentials()));
   }
 
   std::vector<v1::LedgerEntry> History(const v1::Subject& subject) {

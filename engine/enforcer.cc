@@ -108,8 +108,7 @@ absl::StatusOr<LedgerWrite> Enforcer::Apply(const v1::ReportViolationRequest& se
   }
   LedgerWrite write;
   for (size_t i = 0; i < subjects.size(); ++i) {
-    RETURN_IF_ERROR(
-        DecideFor(*policy, subjects[i], i == 0, recorded, now, view, &write, response));
+    RETURN_IF_ERROR(DecideFor(*policy, subjects[i], i == 0, recorded, now, view, &write, response));
   }
   write.report.emplace();
   write.report->report_id = sent.report_id();

@@ -2,12 +2,12 @@
 // writer thread; only time (FakeClock) and storage faults are injected.
 #include "engine/enforcer.h"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <memory>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_replace.h"
@@ -15,8 +15,8 @@
 #include "engine/policy_loader.h"
 #include "proto/timestamp.h"
 #include "rules/evaluator.h"
-#include "rules/reevaluator.h"
 #include "rules/policy_parser.h"
+#include "rules/reevaluator.h"
 #include "storage/fault_injecting_ledger_store.h"
 #include "storage/rocksdb_ledger_store.h"
 
@@ -61,7 +61,8 @@ class EnforcerTest : public ::testing::Test {
     return result;
   }
 
-  static v1::ReportViolationRequest SellerReport(const std::string& id, const std::string& category) {
+  static v1::ReportViolationRequest SellerReport(const std::string& id,
+                                                 const std::string& category) {
     v1::ReportViolationRequest r;
     r.set_report_id(id);
     r.set_seller_id("seller-1");
@@ -257,9 +258,10 @@ TEST_F(EnforcerTest, StorageFailuresAreUnavailableAndLeaveNothingHalfWritten) {
 
 TEST_F(EnforcerTest, DecisionsRecordThePolicyInForce) {
   ASSERT_TRUE(Report(SellerReport("p1", "misleading_listing")).ok());
-  auto next = CompilePolicy("policy: stricter\ncategories:\n  misleading_listing: {points: 50}\n"
-                            "milestones:\n  seller:\n    - {id: out, at: 48, actions: [deactivate_store]}\n",
-                            "stricter.yaml");
+  auto next = CompilePolicy(
+      "policy: stricter\ncategories:\n  misleading_listing: {points: 50}\n"
+      "milestones:\n  seller:\n    - {id: out, at: 48, actions: [deactivate_store]}\n",
+      "stricter.yaml");
   ASSERT_TRUE(next.ok()) << next.status();
   ASSERT_TRUE(enforcer_->ActivatePolicyAndWait(*next, "stricter.yaml").ok());
   auto got = Report(SellerReport("p2", "misleading_listing"));
@@ -377,8 +379,8 @@ TEST_F(EnforcerTest, DerivedStateIsExactlyTheFoldOfTheLedger) {
     ASSERT_TRUE(Report(r).ok()) << i;  // a duplicate changes nothing
     clock_.Advance(absl::Hours(24 * 13));
   }
-  for (const auto& [kind, id] : {std::make_pair(v1::SELLER, "seller-1"),
-                                 std::make_pair(v1::CREATOR, "creator-9")}) {
+  for (const auto& [kind, id] :
+       {std::make_pair(v1::SELLER, "seller-1"), std::make_pair(v1::CREATOR, "creator-9")}) {
     v1::Subject subject;
     subject.set_kind(kind);
     subject.set_id(id);
@@ -388,8 +390,8 @@ TEST_F(EnforcerTest, DerivedStateIsExactlyTheFoldOfTheLedger) {
     // The stored state was last pruned at the subject's last report; fold as of then.
     absl::Time last = absl::InfinitePast();
     for (const v1::LedgerEntry& e : *log) last = std::max(last, FromProtoTime(e.recorded_at()));
-    FoldResult fold = FoldLedger(
-        [&](const std::string& v) { return policies_->Find(v).get(); }, subject, *log, last);
+    FoldResult fold = FoldLedger([&](const std::string& v) { return policies_->Find(v).get(); },
+                                 subject, *log, last);
     EXPECT_TRUE(fold.disagreements.empty()) << fold.disagreements[0];
     EXPECT_EQ(fold.folded_as_recorded, 0);
     EXPECT_GT(fold.state.buckets_size(), 3) << id;

@@ -44,7 +44,8 @@ absl::StatusOr<v1::ReportViolationResponse> ResponseFromLedger(
     const std::vector<v1::LedgerEntry>& entries, absl::string_view violation_id) {
   v1::ReportViolationResponse response;
   for (const v1::LedgerEntry& e : entries) {
-    if (e.has_violation() && !response.has_violation()) *response.mutable_violation() = e.violation();
+    if (e.has_violation() && !response.has_violation())
+      *response.mutable_violation() = e.violation();
     if (e.has_decision()) *response.add_decisions() = e.decision();
   }
   if (!response.has_violation() || response.decisions_size() == 0) {

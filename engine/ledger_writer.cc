@@ -114,9 +114,9 @@ absl::Status LedgerWriter::Submit(ApplyFn apply, DoneFn done) {
   absl::MutexLock lock(&mu_);
   if (stopping_) return absl::UnavailableError("enforcerd is shutting down");
   if (queue_.size() >= options_.max_queue) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("the ledger writer queue is full (", queue_.size(),
-                     " reports waiting); retry with backoff"));
+    return absl::ResourceExhaustedError(absl::StrCat("the ledger writer queue is full (",
+                                                     queue_.size(),
+                                                     " reports waiting); retry with backoff"));
   }
   queue_.push_back(Job{std::move(apply), std::move(done)});
   return absl::OkStatus();
@@ -141,9 +141,8 @@ void LedgerWriter::Run() {
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
-          +[](LedgerWriter* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu_) {
-            return w->stopping_ || !w->queue_.empty();
-          },
+          +[](LedgerWriter* w)
+               ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu_) { return w->stopping_ || !w->queue_.empty(); },
           this));
       if (queue_.empty()) return;  // stopping, and everything accepted is done
       const size_t n = std::min(queue_.size(), options_.max_group);
@@ -180,7 +179,8 @@ void LedgerWriter::CommitGroup(std::deque<Job>& group) {
     // duplicate of an earlier job, say) read something that never happened: fail them all.
     next_sequence_ = store_->LastSequence() + 1;
     for (absl::Status& r : results) {
-      if (r.ok()) r = absl::UnavailableError(absl::StrCat("ledger commit failed: ", commit.message()));
+      if (r.ok())
+        r = absl::UnavailableError(absl::StrCat("ledger commit failed: ", commit.message()));
     }
   }
   {

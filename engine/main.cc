@@ -9,8 +9,10 @@
 #include "engine/daemon.h"
 #include "engine/policy_loader.h"
 
-ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "host:port to serve gRPC on (port 0: any free port)");
-ABSL_FLAG(std::string, data_dir, "enforcerd-data", "folder of the RocksDB ledger (created if missing)");
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "host:port to serve gRPC on (port 0: any free port)");
+ABSL_FLAG(std::string, data_dir, "enforcerd-data",
+          "folder of the RocksDB ledger (created if missing)");
 ABSL_FLAG(std::string, policy, "", "policy YAML file; empty: the embedded default pack");
 ABSL_FLAG(std::string, durability, "fsync",
           "fsync: a report is acknowledged after its ledger write is fsync'ed (survives power "

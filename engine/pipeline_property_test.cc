@@ -3,6 +3,8 @@
 // the real writer to a real RocksDB. Afterwards every subject's stored state must equal the fold
 // of its ledger under the recorded policies, every recorded decision must re-run identically,
 // and a subject that lived through A -> B -> A must stand where it would had A never left.
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <random>
 #include <set>
@@ -10,10 +12,8 @@
 #include <tuple>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
+#include "absl/synchronization/mutex.h"
 #include "engine/clock.h"
 #include "engine/enforcer.h"
 #include "engine/policy_loader.h"
@@ -62,18 +62,44 @@ class Pipeline {
     EXPECT_TRUE(enforcer_->ActivatePolicyAndWait(default_, "default").ok());
   }
 
+  // Queues the activation behind the reports already queued, without waiting: it may share a
+  // commit group with them.
   void Activate(bool alternative) {
-    EXPECT_TRUE(enforcer_->ActivatePolicyAndWait(alternative ? alternative_ : default_, "test").ok());
+    ++pending_;
+    enforcer_->ActivatePolicy(alternative ? alternative_ : default_, "test",
+                              [this](absl::Status s) {
+                                EXPECT_TRUE(s.ok()) << s;
+                                Done();
+                              });
+  }
+
+  // Queues the report without waiting for its answer, so reports share commit groups.
+  void Submit(const v1::ReportViolationRequest& r) {
+    ++pending_;
+    enforcer_->ReportViolation(r, [this](absl::StatusOr<v1::ReportViolationResponse> got) {
+      EXPECT_TRUE(got.ok()) << got.status();
+      Done();
+    });
   }
 
   void Report(const v1::ReportViolationRequest& r) {
-    absl::Notification done;
-    enforcer_->ReportViolation(r, [&](absl::StatusOr<v1::ReportViolationResponse> got) {
-      EXPECT_TRUE(got.ok()) << got.status();
-      done.Notify();
-    });
-    done.WaitForNotification();
+    Submit(r);
+    AwaitAll();
   }
+
+  void AwaitAll() {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](int* n) { return *n == 0; }, &pending_));
+  }
+
+  void Done() {
+    absl::MutexLock lock(&mu_);
+    --pending_;
+  }
+
+  absl::Mutex mu_;
+  int pending_ ABSL_GUARDED_BY(mu_) = 0;
 
   FakeClock clock_{kStart};
   std::unique_ptr<LedgerStore> store_;
@@ -94,12 +120,12 @@ std::string Observable(const Policy& policy, const v1::SubjectState& state, absl
       covered |= b.type() > a.type() && EndOf(b) >= EndOf(a);
     }
     if (!covered) {
-      actions.insert({a.type(), a.feature(), a.rule_id(),
-                      a.has_expires_at() ? a.expires_at().seconds() : -1});
+      actions.insert(
+          {a.type(), a.feature(), a.rule_id(), a.has_expires_at() ? a.expires_at().seconds() : -1});
     }
   }
-  std::string out = absl::StrCat(v1::Standing_Name(s.standing), " ", s.active_points, " ",
-                                 s.tier.milestone_id());
+  std::string out =
+      absl::StrCat(v1::Standing_Name(s.standing), " ", s.active_points, " ", s.tier.milestone_id());
   for (const auto& [type, feature, rule, ends] : actions) {
     absl::StrAppend(&out, " ", type, "/", feature, "/", rule, "/", ends);
   }
@@ -125,33 +151,51 @@ TEST(PipelineProperty, StoredStateIsTheFoldAndSwitchingBackEqualsNeverSwitching)
     r.set_rights_holder_id(absl::StrCat("holder-", rng() % 3));
     r.set_object_id(absl::StrCat("object-", i));
     if (rng() % 5 == 0) {
-      *r.mutable_occurred_at() = ToProtoTime(switching.clock_.Now() - absl::Hours(24 * (rng() % 300)));
+      *r.mutable_occurred_at() =
+          ToProtoTime(switching.clock_.Now() - absl::Hours(24 * (rng() % 300)));
     }
-    // The middle third of the reports is decided under the alternative policy.
+    // The middle third of the reports is decided under the alternative policy. Reports go in
+    // rounds of 12 queued at once (one time step per round), so that reports, resends and
+    // activations share commit groups.
     if (i == kReports / 3) switching.Activate(true);
     if (i == 2 * kReports / 3) switching.Activate(false);
-    switching.Report(r);
-    never.Report(r);
-    const absl::Duration step = absl::Hours(rng() % 72);
-    switching.clock_.Advance(step);
-    never.clock_.Advance(step);
+    switching.Submit(r);
+    never.Submit(r);
+    if (i % 5 == 0) {  // a resend, answered from the group's pending writes or from the ledger
+      switching.Submit(r);
+      never.Submit(r);
+    }
+    if (i % 12 == 11) {
+      switching.AwaitAll();
+      never.AwaitAll();
+      const absl::Duration step = absl::Hours(rng() % 72);
+      switching.clock_.Advance(step);
+      never.clock_.Advance(step);
+    }
   }
+  switching.AwaitAll();
+  never.AwaitAll();
+  EXPECT_GT(switching.writer_->stats().largest_group, 1u) << "reports never shared a group";
   const absl::Time end = switching.clock_.Now();
   int subjects = 0;
   for (Pipeline* p : {&switching, &never}) {
-    ASSERT_TRUE(p->store_->ForEachSubject([&](const v1::Subject& subject) -> absl::Status {
-      ++subjects;
-      auto log = p->store_->ReadLog(subject);
-      auto stored = p->store_->GetSubjectState(subject);
-      EXPECT_TRUE(log.ok() && stored.ok() && stored->has_value());
-      FoldResult fold = FoldLedger([&](const std::string& v) { return p->policies_->Find(v).get(); },
-                                   subject, *log, end);
-      EXPECT_TRUE(fold.disagreements.empty()) << subject.id() << ": " << fold.disagreements[0];
-      v1::SubjectState state = **stored;
-      PruneState(p->policies_->Find(state.policy_version()).get(), end, &state);
-      EXPECT_EQ(fold.state.DebugString(), state.DebugString()) << subject.id();
-      return absl::OkStatus();
-    }).ok());
+    ASSERT_TRUE(p->store_
+                    ->ForEachSubject([&](const v1::Subject& subject) -> absl::Status {
+                      ++subjects;
+                      auto log = p->store_->ReadLog(subject);
+                      auto stored = p->store_->GetSubjectState(subject);
+                      EXPECT_TRUE(log.ok() && stored.ok() && stored->has_value());
+                      FoldResult fold = FoldLedger(
+                          [&](const std::string& v) { return p->policies_->Find(v).get(); },
+                          subject, *log, end);
+                      EXPECT_TRUE(fold.disagreements.empty())
+                          << subject.id() << ": " << fold.disagreements[0];
+                      v1::SubjectState state = **stored;
+                      PruneState(p->policies_->Find(state.policy_version()).get(), end, &state);
+                      EXPECT_EQ(fold.state.DebugString(), state.DebugString()) << subject.id();
+                      return absl::OkStatus();
+                    })
+                    .ok());
   }
   EXPECT_GT(subjects, 10);
 

@@ -30,8 +30,8 @@ absl::Status CheckId(absl::string_view field, absl::string_view value, size_t ma
     return required ? Invalid(field, "is required") : absl::OkStatus();
   }
   if (value.size() > max_bytes) {
-    return Invalid(field, absl::StrCat("is ", value.size(), " bytes; at most ", max_bytes,
-                                       " are allowed"));
+    return Invalid(
+        field, absl::StrCat("is ", value.size(), " bytes; at most ", max_bytes, " are allowed"));
   }
   if (!IsPrintableAscii(value)) {
     return Invalid(field, "must be printable ASCII (no control characters or non-ASCII bytes)");
@@ -67,8 +67,7 @@ absl::Status CheckEvidence(const v1::ReportViolationRequest& r) {
   }
   if (total > ReportLimits::kMaxEvidenceTotalBytes) {
     return Invalid("evidence", absl::StrCat("totals ", total, " bytes; at most ",
-                                            ReportLimits::kMaxEvidenceTotalBytes,
-                                            " are allowed"));
+                                            ReportLimits::kMaxEvidenceTotalBytes, " are allowed"));
   }
   return absl::OkStatus();
 }
@@ -97,10 +96,10 @@ absl::Status ValidateReportFields(const v1::ReportViolationRequest& r, absl::Tim
   if (r.seller_id().empty() && r.creator_id().empty()) {
     return Invalid("seller_id", "at least one of seller_id and creator_id is required");
   }
-  for (auto [field, value] : {std::make_pair("seller_id", &r.seller_id()),
-                              std::make_pair("creator_id", &r.creator_id()),
-                              std::make_pair("rights_holder_id", &r.rights_holder_id()),
-                              std::make_pair("reporter", &r.reporter())}) {
+  for (auto [field, value] :
+       {std::make_pair("seller_id", &r.seller_id()), std::make_pair("creator_id", &r.creator_id()),
+        std::make_pair("rights_holder_id", &r.rights_holder_id()),
+        std::make_pair("reporter", &r.reporter())}) {
     if (!(s = CheckId(field, *value, ReportLimits::kMaxIdBytes, false)).ok()) return s;
   }
   if (!(s = CheckId("object_id", r.object_id(), ReportLimits::kMaxObjectIdBytes, false)).ok()) {
@@ -111,9 +110,10 @@ absl::Status ValidateReportFields(const v1::ReportViolationRequest& r, absl::Tim
     return Invalid("severity", absl::StrCat(r.severity(), " is not a Severity value"));
   }
   if (!v1::Source_IsValid(r.source()) || r.source() == v1::SOURCE_UNSPECIFIED) {
-    return Invalid("source", "is required: one of SOURCE_LISTING, SOURCE_LIVESTREAM, "
-                             "SOURCE_SHORT_VIDEO, SOURCE_RIGHTS_HOLDER_COMPLAINT, "
-                             "SOURCE_MANUAL_REVIEW, SOURCE_AUTOMATED_DETECTION");
+    return Invalid("source",
+                   "is required: one of SOURCE_LISTING, SOURCE_LIVESTREAM, "
+                   "SOURCE_SHORT_VIDEO, SOURCE_RIGHTS_HOLDER_COMPLAINT, "
+                   "SOURCE_MANUAL_REVIEW, SOURCE_AUTOMATED_DETECTION");
   }
   if (!r.region().empty() && !IsIsoRegionCode(r.region())) {
     return Invalid("region", absl::StrCat("'", absl::CHexEscape(r.region().substr(0, 80)),
@@ -123,9 +123,10 @@ absl::Status ValidateReportFields(const v1::ReportViolationRequest& r, absl::Tim
     if (!(s = ValidateTimestamp("occurred_at", r.occurred_at())).ok()) return s;
     const absl::Time t = FromProtoTime(r.occurred_at());
     if (t > now + ReportLimits::kMaxClockSkew) {
-      return Invalid("occurred_at",
-                     absl::StrCat("is ", absl::FormatDuration(absl::Trunc(t - now, absl::Seconds(1))),
-                                  " in the future; at most 5m of clock skew is accepted"));
+      return Invalid(
+          "occurred_at",
+          absl::StrCat("is ", absl::FormatDuration(absl::Trunc(t - now, absl::Seconds(1))),
+                       " in the future; at most 5m of clock skew is accepted"));
     }
     if (t < absl::FromUnixSeconds(946684800)) {
       return Invalid("occurred_at", "is before 2000-01-01");

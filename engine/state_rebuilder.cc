@@ -69,7 +69,8 @@ absl::Status RebuildOne(LedgerStore& store, PolicyRegistry& policies, const v1::
   FoldResult fold = FoldLedger(
       [&](const std::string& version) { return policies.Find(version).get(); }, subject, log, now);
   report.folded_as_recorded += fold.folded_as_recorded;
-  for (const std::string& d : fold.disagreements) report.disagreements.push_back(absl::StrCat(name, ": ", d));
+  for (const std::string& d : fold.disagreements)
+    report.disagreements.push_back(absl::StrCat(name, ": ", d));
   const bool repaired =
       !stored.has_value() ||
       !SameState(policies.Find(fold.state.policy_version()).get(), *stored, fold.state, now);
@@ -86,10 +87,9 @@ absl::Status RebuildOne(LedgerStore& store, PolicyRegistry& policies, const v1::
                                               fold.violations, now, view, &w.entries);
   v1::Reevaluation& record = *w.entries.front().mutable_reevaluation();
   if (repaired) {
-    record.set_reason(absl::StrCat(
-        stored.has_value() ? "the stored state disagreed with the ledger"
-                           : "the subject had no stored state",
-        " and was rebuilt from it; ", record.reason()));
+    record.set_reason(absl::StrCat(stored.has_value() ? "the stored state disagreed with the ledger"
+                                                      : "the subject had no stored state",
+                                   " and was rebuilt from it; ", record.reason()));
   }
   report.reevaluated.push_back(name);
   if (!SameActions(before, after)) report.changed.push_back(name);

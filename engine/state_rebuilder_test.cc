@@ -1,11 +1,11 @@
 #include "engine/state_rebuilder.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <memory>
 #include <string>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "absl/synchronization/notification.h"
 #include "engine/clock.h"
@@ -13,9 +13,9 @@
 #include "engine/ledger_writer.h"
 #include "engine/policy_loader.h"
 #include "engine/policy_registry.h"
-#include "storage/fault_injecting_ledger_store.h"
-#include "rules/policy_parser.h"
 #include "rules/evaluator.h"
+#include "rules/policy_parser.h"
+#include "storage/fault_injecting_ledger_store.h"
 #include "storage/rocksdb_ledger_store.h"
 
 namespace enforcer {
@@ -29,10 +29,10 @@ const absl::Time kStart = absl::FromUnixSeconds(1790000000);
 class StateRebuilderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = OpenRocksDbLedgerStore(
-        std::string(std::getenv("TEST_TMPDIR")) + "/" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name(),
-        Durability::kProcess);
+    auto store =
+        OpenRocksDbLedgerStore(std::string(std::getenv("TEST_TMPDIR")) + "/" +
+                                   ::testing::UnitTest::GetInstance()->current_test_info()->name(),
+                               Durability::kProcess);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     auto policy = LoadPolicy("");
@@ -44,7 +44,8 @@ class StateRebuilderTest : public ::testing::Test {
     ASSERT_TRUE(enforcer.ActivatePolicyAndWait(*policy, "default").ok());
     int n = 0;
     for (const char* seller : {"s-1", "s-2"}) {
-      for (const char* category : {"prohibited_product", "misleading_listing", "counterfeit_confirmed"}) {
+      for (const char* category :
+           {"prohibited_product", "misleading_listing", "counterfeit_confirmed"}) {
         v1::ReportViolationRequest r;
         r.set_report_id("r" + std::to_string(n++));
         r.set_seller_id(seller);
@@ -138,7 +139,8 @@ categories:
   prohibited_product: {points: 1, take_down: true}
   misleading_listing: {points: 1}
   counterfeit_confirmed: {points: 1, ledgers: [seller, creator], take_down: true}
-)", "lenient.yaml");
+)",
+                               "lenient.yaml");
   ASSERT_TRUE(lenient.ok()) << lenient.status();
   policies_->SetActive(*lenient);
   auto report = RebuildSubjectStates(*store_, *policies_, clock_.Now(), /*write=*/true);

@@ -12,16 +12,24 @@ namespace {
 
 int Rank(v1::ActionType type) {
   switch (type) {
-    case v1::ACTION_WARNING: return 1;
-    case v1::ACTION_RESTRICT_FEATURE: return 2;
-    case v1::ACTION_SUSPEND: return 3;
-    case v1::ACTION_DEACTIVATE_STORE: return 4;
-    case v1::ACTION_REVOKE_SELLING_PERMISSION: return 5;
-    default: return 0;
+    case v1::ACTION_WARNING:
+      return 1;
+    case v1::ACTION_RESTRICT_FEATURE:
+      return 2;
+    case v1::ACTION_SUSPEND:
+      return 3;
+    case v1::ACTION_DEACTIVATE_STORE:
+      return 4;
+    case v1::ACTION_REVOKE_SELLING_PERMISSION:
+      return 5;
+    default:
+      return 0;
   }
 }
 
-std::string Date(absl::Time t) { return absl::FormatTime("%Y-%m-%d %H:%M UTC", t, absl::UTCTimeZone()); }
+std::string Date(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d %H:%M UTC", t, absl::UTCTimeZone());
+}
 
 }  // namespace
 
@@ -35,12 +43,18 @@ absl::Time EndOf(const v1::Action& action) {
 
 v1::Standing StandingOf(v1::ActionType type) {
   switch (type) {
-    case v1::ACTION_WARNING: return v1::WARNED;
-    case v1::ACTION_RESTRICT_FEATURE: return v1::RESTRICTED;
-    case v1::ACTION_SUSPEND: return v1::SUSPENDED;
-    case v1::ACTION_DEACTIVATE_STORE: return v1::DEACTIVATED;
-    case v1::ACTION_REVOKE_SELLING_PERMISSION: return v1::REVOKED;
-    default: return v1::GOOD_STANDING;
+    case v1::ACTION_WARNING:
+      return v1::WARNED;
+    case v1::ACTION_RESTRICT_FEATURE:
+      return v1::RESTRICTED;
+    case v1::ACTION_SUSPEND:
+      return v1::SUSPENDED;
+    case v1::ACTION_DEACTIVATE_STORE:
+      return v1::DEACTIVATED;
+    case v1::ACTION_REVOKE_SELLING_PERMISSION:
+      return v1::REVOKED;
+    default:
+      return v1::GOOD_STANDING;
   }
 }
 
@@ -56,16 +70,23 @@ std::string HumanDuration(absl::Duration d) {
 std::string ActionPhrase(const ActionSpec& spec, absl::Time now, absl::Time ends) {
   // A level action may run past its own duration (until the points fall below the threshold).
   const bool permanent = ends == absl::InfiniteFuture();
-  const std::string span = permanent ? "" : (spec.duration && ends == now + *spec.duration)
-                                                ? absl::StrCat(" for ", HumanDuration(*spec.duration))
-                                                : absl::StrCat(" until ", Date(ends));
+  const std::string span = permanent ? ""
+                           : (spec.duration && ends == now + *spec.duration)
+                               ? absl::StrCat(" for ", HumanDuration(*spec.duration))
+                               : absl::StrCat(" until ", Date(ends));
   switch (spec.type) {
-    case v1::ACTION_WARNING: return permanent ? "Formal warning" : absl::StrCat("Formal warning", span);
-    case v1::ACTION_RESTRICT_FEATURE: return absl::StrCat("'", spec.feature, "' restricted", span);
-    case v1::ACTION_SUSPEND: return absl::StrCat("Selling suspended", span);
-    case v1::ACTION_DEACTIVATE_STORE: return absl::StrCat("Store deactivated", span);
-    case v1::ACTION_REVOKE_SELLING_PERMISSION: return "Selling permission permanently revoked";
-    default: return "Action";
+    case v1::ACTION_WARNING:
+      return permanent ? "Formal warning" : absl::StrCat("Formal warning", span);
+    case v1::ACTION_RESTRICT_FEATURE:
+      return absl::StrCat("'", spec.feature, "' restricted", span);
+    case v1::ACTION_SUSPEND:
+      return absl::StrCat("Selling suspended", span);
+    case v1::ACTION_DEACTIVATE_STORE:
+      return absl::StrCat("Store deactivated", span);
+    case v1::ACTION_REVOKE_SELLING_PERMISSION:
+      return "Selling permission permanently revoked";
+    default:
+      return "Action";
   }
 }
 
@@ -119,7 +140,9 @@ void ActionPlanner::Decide(int index) {
 
 v1::Action ActionPlanner::MakeAction(const Request_& r, int n) const {
   v1::Action a;
-  if (n > 0) a.set_action_id(absl::StrCat(id_prefix_, "/", v1::SubjectKind_Name(state_->subject().kind()), "/", n));
+  if (n > 0)
+    a.set_action_id(
+        absl::StrCat(id_prefix_, "/", v1::SubjectKind_Name(state_->subject().kind()), "/", n));
   a.set_type(r.spec.type);
   *a.mutable_subject() = state_->subject();
   a.set_feature(r.spec.feature);

@@ -4,9 +4,9 @@
 // < revoke_selling_permission. An action is not issued when the subject already has one of the
 // same type and feature, or a higher one, in force at least as long ("already in force": nothing
 // changes, nothing is recorded), or when a higher action that lasts at least as long is issued by
-// the same decision ("superseded": the decision records what covered it). An issued action that outlasts a running one of the same type
-// and feature replaces it (an extension; also recorded). So one decision never sends downstream a
-// suspension and a deactivation together.
+// the same decision ("superseded": the decision records what covered it). An issued action that
+// outlasts a running one of the same type and feature replaces it (an extension; also recorded). So
+// one decision never sends downstream a suspension and a deactivation together.
 #ifndef ENFORCERD_RULES_ACTION_PLANNER_H_
 #define ENFORCERD_RULES_ACTION_PLANNER_H_
 

@@ -1,16 +1,16 @@
 // The embedded default pack is byte for byte rules/default_policy.yaml, so its version is the
 // file's sha256 (what `sha256sum rules/default_policy.yaml` prints) and every decision made under
 // it traces to the exact text in the repository.
+#include "rules/default_policy.h"
+
+#include <gtest/gtest.h>
 #include <openssl/sha.h>
 
 #include <string>
 
-#include <gtest/gtest.h>
-
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "base/test_files.h"
-#include "rules/default_policy.h"
 #include "rules/policy_parser.h"
 
 namespace enforcer {
@@ -27,7 +27,8 @@ TEST(DefaultPolicy, VersionIsTheSha256OfTheFile) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(file.data()), file.size(), digest);
   const std::string expected = absl::StrCat(
-      "sha256:", absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), sizeof(digest))));
+      "sha256:",
+      absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), sizeof(digest))));
   auto policy = CompilePolicy(kDefaultPolicyYaml, kDefaultPolicyName);
   ASSERT_TRUE(policy.ok()) << policy.status();
   EXPECT_EQ((*policy)->version(), expected);

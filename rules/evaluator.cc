@@ -35,7 +35,8 @@ std::string CountFilterText(const CountRule& rule, const ViolationFacts& v) {
     }
     absl::StrAppend(&text, " from ", absl::StrJoin(names, " or "));
   }
-  if (rule.same_rights_holder) absl::StrAppend(&text, " by rights holder '", v.rights_holder_id, "'");
+  if (rule.same_rights_holder)
+    absl::StrAppend(&text, " by rights holder '", v.rights_holder_id, "'");
   return text;
 }
 
@@ -55,7 +56,8 @@ void ClearLapsedMarks(const Policy& policy, const PointsScore& before, int64_t t
     const v1::RuleMark& m = marks->Get(i);
     bool holds = false;
     for (const MilestoneRule& rule : policy.milestones()) {
-      if (rule.id == m.rule_id() && rule.repeat == RepeatMode::kOnCrossing) holds = before.Holds(rule);
+      if (rule.id == m.rule_id() && rule.repeat == RepeatMode::kOnCrossing)
+        holds = before.Holds(rule);
     }
     for (const CountRule& rule : policy.count_rules()) {
       if (rule.id != m.rule_id() || rule.repeat != RepeatMode::kOnCrossing) continue;
@@ -109,6 +111,7 @@ class Decider {
   }
   void Record(const std::string& rule_id, const std::string& message, const std::string& why,
               bool always);
+  void TakeDown(const CategoryPolicy& category);
   void Milestones(const PointsScore& before, const PointsScore& after, int64_t points);
   void CountRules();
 
@@ -124,13 +127,33 @@ class Decider {
   std::vector<v1::RuleFiring> firings_;
 };
 
-void Decider::Record(const std::string& rule_id, const std::string& message,
-                     const std::string& why, bool always) {
+void Decider::Record(const std::string& rule_id, const std::string& message, const std::string& why,
+                     bool always) {
   v1::RuleFiring f;
   f.set_rule_id(rule_id);
   f.set_reason(message.empty() ? why : absl::StrCat(message, " (", why, ")"));
   firings_.push_back(std::move(f));
   recorded_.push_back({rule_id, always});
+}
+
+// The reported object comes down: an object action, the decision's first, outside the planner.
+void Decider::TakeDown(const CategoryPolicy& category) {
+  v1::Decision& d = out_->decision;
+  const std::string reason = absl::StrCat("'", v_.object_id, "' is taken down: '", category.id,
+                                          "' violations are removed from the marketplace");
+  v1::RuleFiring* f = d.add_rules_fired();
+  f->set_rule_id(category.id);
+  f->set_reason(reason);
+  v1::Action* a = d.add_actions();
+  a->set_action_id(absl::StrCat(v_.violation_id, "/",
+                                v1::SubjectKind_Name(out_->state.subject().kind()), "/1"));
+  a->set_type(v1::ACTION_TAKE_DOWN);
+  *a->mutable_subject() = out_->state.subject();
+  a->set_object_id(v_.object_id);
+  a->set_rule_id(category.id);
+  a->set_violation_id(v_.violation_id);
+  *a->mutable_starts_at() = ToProtoTime(now_);
+  a->set_reason(reason);
 }
 
 void Decider::Milestones(const PointsScore& before, const PointsScore& after, int64_t points) {
@@ -175,10 +198,9 @@ void Decider::CountRules() {
     const CountScore count(policy_, rule, out_->state, self, today_);
     if (!count.Holds()) continue;
     const bool reached = count.count() == count.threshold();
-    const std::string why = absl::StrCat(count.count(), " ", CountFilterText(rule, v_), " within ",
-                                         count.window_days(), " days ",
-                                         reached ? "reached" : "are at or above", " the limit of ",
-                                         count.threshold());
+    const std::string why = absl::StrCat(
+        count.count(), " ", CountFilterText(rule, v_), " within ", count.window_days(), " days ",
+        reached ? "reached" : "are at or above", " the limit of ", count.threshold());
     const std::string group = CountGroup(rule, self);
     switch (rule.repeat) {
       case RepeatMode::kWhileAtOrAbove:
@@ -227,27 +249,13 @@ void Decider::Run() {
   d.set_window_days(policy_.WindowDays(category, v_.region));
 
   const bool take_down = v_.emit_object_actions && category.take_down && !v_.object_id.empty();
-  if (take_down) {
-    const std::string reason = absl::StrCat("'", v_.object_id, "' is taken down: '", category.id,
-                                            "' violations are removed from the marketplace");
-    v1::RuleFiring* f = d.add_rules_fired();
-    f->set_rule_id(category.id);
-    f->set_reason(reason);
-    v1::Action* a = d.add_actions();
-    a->set_action_id(absl::StrCat(v_.violation_id, "/", v1::SubjectKind_Name(state.subject().kind()), "/1"));
-    a->set_type(v1::ACTION_TAKE_DOWN);
-    *a->mutable_subject() = state.subject();
-    a->set_object_id(v_.object_id);
-    a->set_rule_id(category.id);
-    a->set_violation_id(v_.violation_id);
-    *a->mutable_starts_at() = ToProtoTime(now_);
-    a->set_reason(reason);
-  }
+  if (take_down) TakeDown(category);
   ActionPlanner planner(v_.violation_id, v_.violation_id, take_down ? 2 : 1, now_, &state);
   planner_ = &planner;
   if (!category.zero_tolerance_rule_id.empty()) {
     Record(category.zero_tolerance_rule_id, category.zero_tolerance_message,
-           absl::StrCat("'", category.id, "' is zero tolerance: a single violation is enough"), true);
+           absl::StrCat("'", category.id, "' is zero tolerance: a single violation is enough"),
+           true);
     Ask(category.zero_tolerance_rule_id, firings_.back().reason(), category.zero_tolerance_actions);
   }
   Milestones(before, after, points);

@@ -1,8 +1,8 @@
 // The escalation model: tiers as levels, repeat modes, regions that never skip a tier, policy
 // changes that reach subjects already above a threshold, and minimal actions.
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "proto/timestamp.h"
 #include "rules/default_policy.h"
@@ -40,9 +40,9 @@ milestones:
 
 TEST_F(ModelTest, RepeatModesDifferWhileTheSubjectStaysAboveTheThreshold) {
   auto policy = MustCompile(kModes);
-  Decide(*policy, &seller_, {"spam"}, kStart);                            // 2
-  EXPECT_EQ(Fired(Decide(*policy, &seller_, {"spam"}, kStart)), Ids{"hold-4"});  // 4
-  EXPECT_EQ(Fired(Decide(*policy, &seller_, {"spam"}, kStart)), Ids{"each-6"});  // 6
+  Decide(*policy, &seller_, {"spam"}, kStart);                                               // 2
+  EXPECT_EQ(Fired(Decide(*policy, &seller_, {"spam"}, kStart)), Ids{"hold-4"});              // 4
+  EXPECT_EQ(Fired(Decide(*policy, &seller_, {"spam"}, kStart)), Ids{"each-6"});              // 6
   EXPECT_EQ(Fired(Decide(*policy, &seller_, {"spam"}, kStart)), (Ids{"each-6", "once-8"}));  // 8
   // Ten days later, still at 8 points: each_violation re-issues its 5 days, on_crossing does not,
   // and the level warning has held all along (until the points expire on day 90).
@@ -63,10 +63,13 @@ TEST_F(ModelTest, RepeatModesDifferWhileTheSubjectStaysAboveTheThreshold) {
 // Hole 2: a seller above an ended tier re-escalates; never clean at 45 of 48 points.
 TEST_F(ModelTest, DefaultPackKeepsASellerAboveATierInIt) {
   auto policy = MustCompile(kDefaultPolicyYaml);
-  Decide(*policy, &seller_, {"counterfeit_confirmed", {}, "", "b1", v1::SOURCE_LISTING, {}, "l1"}, kStart);
-  Decide(*policy, &seller_, {"ip_complaint_valid", {}, "", "b2", v1::SOURCE_LISTING, v1::SEVERITY_HIGH, "l2"}, kStart);
-  v1::Decision d = Decide(*policy, &seller_,
-                          {"ip_complaint_valid", {}, "", "b3", v1::SOURCE_LISTING, v1::SEVERITY_LOW, "l3"}, kStart);
+  Decide(*policy, &seller_, {"counterfeit_confirmed", {}, "", "b1", v1::SOURCE_LISTING, {}, "l1"},
+         kStart);
+  Decide(*policy, &seller_,
+         {"ip_complaint_valid", {}, "", "b2", v1::SOURCE_LISTING, v1::SEVERITY_HIGH, "l2"}, kStart);
+  v1::Decision d = Decide(
+      *policy, &seller_,
+      {"ip_complaint_valid", {}, "", "b3", v1::SOURCE_LISTING, v1::SEVERITY_LOW, "l3"}, kStart);
   EXPECT_EQ(d.active_points(), 37);
   EXPECT_EQ(d.standing_after(), v1::SUSPENDED);
   // 91 days later: 37 points still active (180-day windows). The 28-day suspension is over, but
@@ -77,9 +80,13 @@ TEST_F(ModelTest, DefaultPackKeepsASellerAboveATierInIt) {
   EXPECT_EQ(later.tier.milestone_id(), "seller-suspension-36");
   EXPECT_EQ(later.tier.points_to_next(), 11);
   // Two more violations at or above 36 points suspend again (repeat: each_violation).
-  d = Decide(*policy, &seller_, {"ip_complaint_valid", {}, "", "b4", v1::SOURCE_LISTING, v1::SEVERITY_LOW, "l4"}, Days(kStart, 91));
+  d = Decide(*policy, &seller_,
+             {"ip_complaint_valid", {}, "", "b4", v1::SOURCE_LISTING, v1::SEVERITY_LOW, "l4"},
+             Days(kStart, 91));
   EXPECT_EQ(d.standing_after(), v1::SUSPENDED);
-  d = Decide(*policy, &seller_, {"ip_complaint_valid", {}, "", "b5", v1::SOURCE_LISTING, v1::SEVERITY_LOW, "l5"}, Days(kStart, 91));
+  d = Decide(*policy, &seller_,
+             {"ip_complaint_valid", {}, "", "b5", v1::SOURCE_LISTING, v1::SEVERITY_LOW, "l5"},
+             Days(kStart, 91));
   EXPECT_EQ(d.active_points(), 45);
   EXPECT_EQ(d.standing_after(), v1::SUSPENDED);
   // The new points keep the seller at 6 or more until day 271, so the 6-point warning is
@@ -111,12 +118,12 @@ regions:
 
 TEST_F(ModelTest, AMixOfRegionsNeverSkipsATier) {
   auto policy = MustCompile(kRegions);
-  EXPECT_EQ(Fired(Decide(*policy, &seller_, {"spam", {}, "US"}, kStart)), Ids{});      // 2
-  v1::Decision d = Decide(*policy, &seller_, {"spam", {}, "PH"}, kStart);              // 4
+  EXPECT_EQ(Fired(Decide(*policy, &seller_, {"spam", {}, "US"}, kStart)), Ids{});  // 2
+  v1::Decision d = Decide(*policy, &seller_, {"spam", {}, "PH"}, kStart);          // 4
   EXPECT_EQ(Fired(d), Ids{"warn"});
   EXPECT_NE(d.rules_fired(0).reason().find("crossing the 2-point milestone"), std::string::npos)
       << d.rules_fired(0).reason();
-  d = Decide(*policy, &seller_, {"spam", {}, "US"}, kStart);                           // 6
+  d = Decide(*policy, &seller_, {"spam", {}, "US"}, kStart);  // 6
   EXPECT_EQ(d.standing_after(), v1::WARNED);
   // A PH report to a seller already at 2 US points is at the PH threshold too.
   v1::SubjectState other = NewSubject(v1::SELLER, "s2");
@@ -146,9 +153,11 @@ milestones: {seller: [{id: warn, at: 2, actions: [{type: warning, duration: 30d}
 // Hole 7: one decision, the effective actions only.
 TEST_F(ModelTest, HigherActionsSupersedeLowerOnesInOneDecision) {
   auto policy = MustCompile(kDefaultPolicyYaml);
-  Decide(*policy, &seller_, {"counterfeit_confirmed", {}, "", "b1", v1::SOURCE_LISTING, {}, "l1"}, kStart);
-  v1::Decision d = Decide(*policy, &seller_,
-                          {"counterfeit_confirmed", {}, "", "b2", v1::SOURCE_LISTING, {}, "l2"}, kStart);
+  Decide(*policy, &seller_, {"counterfeit_confirmed", {}, "", "b1", v1::SOURCE_LISTING, {}, "l1"},
+         kStart);
+  v1::Decision d =
+      Decide(*policy, &seller_,
+             {"counterfeit_confirmed", {}, "", "b2", v1::SOURCE_LISTING, {}, "l2"}, kStart);
   EXPECT_EQ(d.active_points(), 48);
   EXPECT_EQ(Types(d), (ActionTypes{v1::ACTION_TAKE_DOWN, v1::ACTION_DEACTIVATE_STORE}));
   // The 28-day suspension the 36-point milestone asks for is recorded as superseded.
@@ -163,8 +172,10 @@ TEST_F(ModelTest, HigherActionsSupersedeLowerOnesInOneDecision) {
 
   // Zero tolerance on a TW counterfeit: take-down and revocation, nothing else.
   v1::SubjectState tw = NewSubject(v1::SELLER, "tw");
-  Decide(*policy, &tw, {"counterfeit_confirmed", {}, "TW", "b1", v1::SOURCE_LISTING, {}, "l1"}, kStart);
-  d = Decide(*policy, &tw, {"counterfeit_confirmed", {}, "TW", "b1", v1::SOURCE_LISTING, {}, "l2"}, kStart);
+  Decide(*policy, &tw, {"counterfeit_confirmed", {}, "TW", "b1", v1::SOURCE_LISTING, {}, "l1"},
+         kStart);
+  d = Decide(*policy, &tw, {"counterfeit_confirmed", {}, "TW", "b1", v1::SOURCE_LISTING, {}, "l2"},
+             kStart);
   EXPECT_EQ(Types(d), (ActionTypes{v1::ACTION_TAKE_DOWN, v1::ACTION_REVOKE_SELLING_PERMISSION}));
   EXPECT_EQ(d.standing_after(), v1::REVOKED);
 }

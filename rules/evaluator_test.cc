@@ -1,9 +1,9 @@
 #include "rules/evaluator.h"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "proto/timestamp.h"
 #include "rules/action_planner.h"
@@ -92,8 +92,6 @@ using testing::Days;
 using testing::Ids;
 using testing::kStart;
 
-
-
 TEST_F(EvaluatorTest, SellerLadderRecordsEachMilestoneWhenReachedAndHoldsIt) {
   struct Step {
     int active_after;
@@ -101,9 +99,8 @@ TEST_F(EvaluatorTest, SellerLadderRecordsEachMilestoneWhenReachedAndHoldsIt) {
     v1::Standing standing;
   };
   const std::vector<Step> steps = {
-      {4, {}, v1::GOOD_STANDING},       {8, {"s-6"}, v1::WARNED},
-      {12, {"s-12"}, v1::RESTRICTED},   {16, {}, v1::RESTRICTED},
-      {20, {}, v1::RESTRICTED},         {24, {"s-24"}, v1::SUSPENDED},
+      {4, {}, v1::GOOD_STANDING}, {8, {"s-6"}, v1::WARNED}, {12, {"s-12"}, v1::RESTRICTED},
+      {16, {}, v1::RESTRICTED},   {20, {}, v1::RESTRICTED}, {24, {"s-24"}, v1::SUSPENDED},
       {28, {}, v1::SUSPENDED},
   };
   v1::Standing before = v1::GOOD_STANDING;
@@ -125,8 +122,10 @@ TEST_F(EvaluatorTest, SellerLadderRecordsEachMilestoneWhenReachedAndHoldsIt) {
 }
 
 TEST_F(EvaluatorTest, JumpingSeveralMilestonesFiresAllWithActionsAndReasons) {
-  v1::Decision d = Report(&seller_, {"counterfeit", absl::ZeroDuration(), "", "", v1::SOURCE_LISTING,
-                                     v1::SEVERITY_UNSPECIFIED, "listing-9"}, kStart);
+  v1::Decision d = Report(&seller_,
+                          {"counterfeit", absl::ZeroDuration(), "", "", v1::SOURCE_LISTING,
+                           v1::SEVERITY_UNSPECIFIED, "listing-9"},
+                          kStart);
   EXPECT_EQ(Fired(d), (Ids{"counterfeit", "s-6", "s-12", "s-24"}));
   // The suspension holds as long as the warning and the restriction would (until the counterfeit
   // expires): it covers both, so only it is issued, beside the take-down.
@@ -153,7 +152,7 @@ TEST_F(EvaluatorTest, JumpingSeveralMilestonesFiresAllWithActionsAndReasons) {
 }
 
 TEST_F(EvaluatorTest, PointsExpireOneByOneAndMilestonesRearm) {
-  Report(&seller_, {"minor"}, kStart);                       // expires after 90 days
+  Report(&seller_, {"minor"}, kStart);                         // expires after 90 days
   Report(&seller_, {"minor"}, kStart + absl::Hours(24 * 30));  // 8 points: s-6 fired
   const absl::Time later = kStart + absl::Hours(24 * 91);
   EXPECT_EQ(Summary(seller_, later).active_points, 4);
@@ -194,8 +193,9 @@ TEST_F(EvaluatorTest, SameRightsHolderCountsOnlyThatHolder) {
   EXPECT_EQ(Fired(Report(&seller_, {"minor", {}, "", "brand-b"}, kStart)), (Ids{"s-6"}));
   v1::Decision d = Report(&seller_, {"minor", {}, "", "brand-a"}, kStart);
   EXPECT_EQ(Fired(d), (Ids{"s-12", "same-holder"}));
-  EXPECT_EQ(d.rules_fired(1).reason(),
-            "2 'minor' violations by rights holder 'brand-a' within 30 days reached the limit of 2");
+  EXPECT_EQ(
+      d.rules_fired(1).reason(),
+      "2 'minor' violations by rights holder 'brand-a' within 30 days reached the limit of 2");
   // No rights holder given: the rule cannot match.
   EXPECT_EQ(Fired(Report(&seller_, {"minor"}, kStart)), Ids{});
 }
@@ -217,12 +217,13 @@ TEST_F(EvaluatorTest, SeverityPicksPointsWithDefault) {
     v1::Severity severity;
     int points;
   };
-  for (const Case& c : {Case{v1::SEVERITY_UNSPECIFIED, 3}, Case{v1::SEVERITY_LOW, 1},
-                        Case{v1::SEVERITY_MEDIUM, 3}, Case{v1::SEVERITY_HIGH, 6},
-                        Case{v1::SEVERITY_CRITICAL, 10}}) {
+  for (const Case& c :
+       {Case{v1::SEVERITY_UNSPECIFIED, 3}, Case{v1::SEVERITY_LOW, 1}, Case{v1::SEVERITY_MEDIUM, 3},
+        Case{v1::SEVERITY_HIGH, 6}, Case{v1::SEVERITY_CRITICAL, 10}}) {
     v1::SubjectState s = seller_;
-    EXPECT_EQ(Report(&s, {"graded", {}, "", "", v1::SOURCE_LISTING, c.severity}, kStart).points_added(),
-              c.points)
+    EXPECT_EQ(
+        Report(&s, {"graded", {}, "", "", v1::SOURCE_LISTING, c.severity}, kStart).points_added(),
+        c.points)
         << c.severity;
   }
 }
@@ -267,7 +268,7 @@ TEST_F(EvaluatorTest, AnActionAlreadyInForceIsNotIssuedAgain) {
   Report(&creator_, {"illegal"}, kStart);
   v1::Decision d = Report(&creator_, {"illegal"}, kStart + absl::Hours(1));
   EXPECT_EQ(Fired(d), (Ids{"zt-illegal"}));  // the rule still fires and is recorded...
-  EXPECT_EQ(d.actions_size(), 0);             // ...but the subject is already revoked
+  EXPECT_EQ(d.actions_size(), 0);            // ...but the subject is already revoked
   EXPECT_EQ(creator_.actions_size(), 1);
   // A timed action is issued again once the earlier one has run out.
   Report(&seller_, {"graded", {}, "", "", v1::SOURCE_LISTING, v1::SEVERITY_HIGH}, kStart);  // s-6
@@ -296,10 +297,12 @@ TEST_F(EvaluatorTest, TakeDownNeedsObjectAndIsEmittedOncePerViolation) {
   v.object_id = "listing-1";
   v.occurred_at = kStart;
   v.emit_object_actions = false;
-  EXPECT_EQ(EvaluateViolation(*policy_, seller_, v, kStart).decision.rules_fired(0).rule_id(), "s-6");
+  EXPECT_EQ(EvaluateViolation(*policy_, seller_, v, kStart).decision.rules_fired(0).rule_id(),
+            "s-6");
   v.emit_object_actions = true;
   v.object_id.clear();
-  EXPECT_EQ(EvaluateViolation(*policy_, seller_, v, kStart).decision.rules_fired(0).rule_id(), "s-6");
+  EXPECT_EQ(EvaluateViolation(*policy_, seller_, v, kStart).decision.rules_fired(0).rule_id(),
+            "s-6");
 }
 
 TEST_F(EvaluatorTest, SummaryCountsPerCategoryInsideWindows) {

@@ -2,11 +2,11 @@
 #ifndef ENFORCERD_RULES_EVALUATOR_TEST_FIXTURE_H_
 #define ENFORCERD_RULES_EVALUATOR_TEST_FIXTURE_H_
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "absl/time/time.h"
 #include "proto/timestamp.h"

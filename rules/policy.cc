@@ -15,9 +15,12 @@ absl::string_view LedgerName(LedgerKind ledger) {
 
 absl::string_view RepeatModeName(RepeatMode mode) {
   switch (mode) {
-    case RepeatMode::kWhileAtOrAbove: return "while_at_or_above";
-    case RepeatMode::kEachViolation: return "each_violation";
-    case RepeatMode::kOnCrossing: return "on_crossing";
+    case RepeatMode::kWhileAtOrAbove:
+      return "while_at_or_above";
+    case RepeatMode::kEachViolation:
+      return "each_violation";
+    case RepeatMode::kOnCrossing:
+      return "on_crossing";
   }
   return "while_at_or_above";
 }

@@ -57,8 +57,8 @@ absl::string_view LedgerName(LedgerKind ledger);
 // One action a rule takes against a subject.
 struct ActionSpec {
   v1::ActionType type = v1::ACTION_TYPE_UNSPECIFIED;
-  std::string feature;                      // ACTION_RESTRICT_FEATURE only
-  std::optional<absl::Duration> duration;   // nullopt: permanent
+  std::string feature;                     // ACTION_RESTRICT_FEATURE only
+  std::optional<absl::Duration> duration;  // nullopt: permanent
 };
 
 struct CategoryPolicy {
@@ -69,7 +69,7 @@ struct CategoryPolicy {
   bool points_by_severity = false;
   int severity_points[5] = {0, 0, 0, 0, 0};
   v1::Severity default_severity = v1::SEVERITY_UNSPECIFIED;
-  std::optional<int> window_days;   // nullopt: the policy's (or region's) default window
+  std::optional<int> window_days;  // nullopt: the policy's (or region's) default window
   bool counts_for_seller = true;
   bool counts_for_creator = false;
   bool take_down = false;
@@ -102,10 +102,10 @@ struct CountRule {
   RepeatMode repeat = RepeatMode::kWhileAtOrAbove;
   bool for_seller = true;
   bool for_creator = true;
-  std::set<std::string> categories;   // empty: any category
-  std::set<v1::Source> sources;       // empty: any source
-  bool same_rights_holder = false;    // only violations with the new one's rights holder
-  bool same_category = false;         // only violations of the new one's category
+  std::set<std::string> categories;  // empty: any category
+  std::set<v1::Source> sources;      // empty: any source
+  bool same_rights_holder = false;   // only violations with the new one's rights holder
+  bool same_category = false;        // only violations of the new one's category
   int at_least = 0;
   int within_days = 0;
   std::vector<ActionSpec> actions;
@@ -138,7 +138,7 @@ class Policy {
     int default_window_days = 90;
     // std::less<>: looked up by string_view on the hot path, without building a string.
     std::map<std::string, CategoryPolicy, std::less<>> categories;
-    std::vector<MilestoneRule> milestones;   // sorted by (ledger, at_points)
+    std::vector<MilestoneRule> milestones;  // sorted by (ledger, at_points)
     std::vector<CountRule> count_rules;
     std::map<std::string, RegionOverride, std::less<>> regions;
     // A hash of the parsed document without comments or layout: two texts with the same
@@ -169,8 +169,7 @@ class Policy {
   // The resolved parameters for a violation in `region` ("" for none): a region's overrides win
   // over the category's own settings, which win over the region's and then the policy's default.
   int WindowDays(const CategoryPolicy& category, absl::string_view region) const;
-  int Points(const CategoryPolicy& category, v1::Severity severity,
-             absl::string_view region) const;
+  int Points(const CategoryPolicy& category, v1::Severity severity, absl::string_view region) const;
   int MilestoneThreshold(const MilestoneRule& rule, absl::string_view region) const;
   int CountThreshold(const CountRule& rule, absl::string_view region) const;
   int CountWindowDays(const CountRule& rule, absl::string_view region) const;
@@ -180,7 +179,6 @@ class Policy {
   int RetentionDays() const { return retention_days_; }
   // The longest points window, region overrides included: older violations never carry points.
   int MaxPointsWindowDays() const { return max_points_window_days_; }
-
 
  private:
   const RegionOverride* FindRegion(absl::string_view region) const;

@@ -9,12 +9,12 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/escaping.h"
+#include "absl/strings/strip.h"
 #include "rules/regions.h"
 #include "yaml-cpp/yaml.h"
 
@@ -33,9 +33,8 @@ constexpr int kMaxPoints = 1000;
 std::string ContentHash(absl::string_view text) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  return absl::StrCat(
-      "sha256:", absl::BytesToHexString(absl::string_view(
-                     reinterpret_cast<const char*>(digest), sizeof(digest))));
+  return absl::StrCat("sha256:", absl::BytesToHexString(absl::string_view(
+                                     reinterpret_cast<const char*>(digest), sizeof(digest))));
 }
 
 size_t EditDistance(absl::string_view a, absl::string_view b) {
@@ -102,8 +101,8 @@ const std::vector<std::string> kSeverities = {"low", "medium", "high", "critical
 const std::vector<std::string> kLedgers = {"seller", "creator"};
 const std::vector<std::string> kRepeatModes = {"while_at_or_above", "each_violation",
                                                "on_crossing"};
-const std::vector<std::string> kSources = {"listing",     "livestream",
-                                           "short_video", "rights_holder_complaint",
+const std::vector<std::string> kSources = {"listing",       "livestream",
+                                           "short_video",   "rights_holder_complaint",
                                            "manual_review", "automated_detection"};
 
 class Parser {
@@ -150,10 +149,14 @@ class Parser {
 
   static const char* KindName(const YAML::Node& node) {
     switch (node.Type()) {
-      case YAML::NodeType::Map: return "a mapping";
-      case YAML::NodeType::Sequence: return "a list";
-      case YAML::NodeType::Scalar: return "a scalar";
-      default: return "nothing";
+      case YAML::NodeType::Map:
+        return "a mapping";
+      case YAML::NodeType::Sequence:
+        return "a list";
+      case YAML::NodeType::Scalar:
+        return "a scalar";
+      default:
+        return "nothing";
     }
   }
 
@@ -185,7 +188,8 @@ class Parser {
       fields[key] = Entry{it->first, it->second};
     }
     for (const std::string& key : required) {
-      if (!fields.count(key)) Error(node, absl::StrCat(what, " is missing required key '", key, "'"));
+      if (!fields.count(key))
+        Error(node, absl::StrCat(what, " is missing required key '", key, "'"));
     }
     return fields;
   }
@@ -282,9 +286,10 @@ class Parser {
               std::string* out) {
     if (!ReadString(node, what, out)) return false;
     if (!IsIdentifier(*out, allow_dash_dot)) {
-      Error(node, absl::StrCat(what, " '", *out, "' must start with a lower-case letter and use only ",
-                               allow_dash_dot ? "a-z, 0-9, '_', '-' and '.'" : "a-z, 0-9 and '_'",
-                               " (at most 64 characters)"));
+      Error(node,
+            absl::StrCat(what, " '", *out, "' must start with a lower-case letter and use only ",
+                         allow_dash_dot ? "a-z, 0-9, '_', '-' and '.'" : "a-z, 0-9 and '_'",
+                         " (at most 64 characters)"));
       return false;
     }
     return true;
@@ -307,9 +312,9 @@ class Parser {
       if (!ReadString(item, item_what, &name)) return;
       auto it = std::find(vocabulary.begin(), vocabulary.end(), name);
       if (it == vocabulary.end()) {
-        Error(item, absl::StrCat(item_what, ": unknown value '", name, "'",
-                                 Suggestion(name, vocabulary), "; expected one of: ",
-                                 absl::StrJoin(vocabulary, ", ")));
+        Error(item,
+              absl::StrCat(item_what, ": unknown value '", name, "'", Suggestion(name, vocabulary),
+                           "; expected one of: ", absl::StrJoin(vocabulary, ", ")));
         return;
       }
       index->push_back(it - vocabulary.begin());
@@ -319,7 +324,8 @@ class Parser {
   void ReadLedgers(const YAML::Node& node, absl::string_view what, bool* seller, bool* creator) {
     std::vector<size_t> picked;
     ReadEnumList(node, what, kLedgers, &picked);
-    if (node.IsSequence() && node.size() == 0) Error(node, absl::StrCat(what, " must not be empty"));
+    if (node.IsSequence() && node.size() == 0)
+      Error(node, absl::StrCat(what, " must not be empty"));
     if (picked.empty()) return;
     *seller = std::count(picked.begin(), picked.end(), 0) > 0;
     *creator = std::count(picked.begin(), picked.end(), 1) > 0;
@@ -351,14 +357,14 @@ class Parser {
     }
     std::string type;
     if (!ReadString(type_node, absl::StrCat(what, ".type"), &type)) return;
-    static const v1::ActionType kTypes[] = {
-        v1::ACTION_WARNING, v1::ACTION_RESTRICT_FEATURE, v1::ACTION_SUSPEND,
-        v1::ACTION_DEACTIVATE_STORE, v1::ACTION_REVOKE_SELLING_PERMISSION};
+    static const v1::ActionType kTypes[] = {v1::ACTION_WARNING, v1::ACTION_RESTRICT_FEATURE,
+                                            v1::ACTION_SUSPEND, v1::ACTION_DEACTIVATE_STORE,
+                                            v1::ACTION_REVOKE_SELLING_PERMISSION};
     auto it = std::find(kActionTypes.begin(), kActionTypes.end(), type);
     if (it == kActionTypes.end()) {
-      Error(type_node, absl::StrCat(what, ": unknown action type '", type, "'",
-                                    Suggestion(type, kActionTypes), "; expected one of: ",
-                                    absl::StrJoin(kActionTypes, ", ")));
+      Error(type_node,
+            absl::StrCat(what, ": unknown action type '", type, "'", Suggestion(type, kActionTypes),
+                         "; expected one of: ", absl::StrJoin(kActionTypes, ", ")));
       return;
     }
     action.type = kTypes[it - kActionTypes.begin()];
@@ -377,9 +383,10 @@ class Parser {
                                 action.type == v1::ACTION_SUSPEND;
     bool has_duration = fields && fields->count("duration");
     if (needs_duration && !has_duration) {
-      Error(node, absl::StrCat(what, ": action '", type, "' needs a duration, e.g. {type: ", type,
-                               action.type == v1::ACTION_RESTRICT_FEATURE ? ", feature: new_listings" : "",
-                               ", duration: 14d}"));
+      Error(node, absl::StrCat(
+                      what, ": action '", type, "' needs a duration, e.g. {type: ", type,
+                      action.type == v1::ACTION_RESTRICT_FEATURE ? ", feature: new_listings" : "",
+                      ", duration: 14d}"));
     }
     if (action.type == v1::ACTION_REVOKE_SELLING_PERMISSION && has_duration) {
       Error((*fields)["duration"].key,
@@ -387,10 +394,13 @@ class Parser {
     }
     bool has_feature = fields && fields->count("feature");
     if (action.type == v1::ACTION_RESTRICT_FEATURE && !has_feature) {
-      Error(node, absl::StrCat(what, ": restrict_feature needs a feature, e.g. new_listings or live_selling"));
+      Error(node,
+            absl::StrCat(what,
+                         ": restrict_feature needs a feature, e.g. new_listings or live_selling"));
     }
     if (action.type != v1::ACTION_RESTRICT_FEATURE && has_feature) {
-      Error((*fields)["feature"].key, absl::StrCat(what, ": only restrict_feature takes a feature"));
+      Error((*fields)["feature"].key,
+            absl::StrCat(what, ": only restrict_feature takes a feature"));
     }
     out->push_back(action);
   }
@@ -399,7 +409,8 @@ class Parser {
     ForEachItem(node, what, [&](const YAML::Node& item, const std::string& item_what) {
       ReadAction(item, item_what, out);
     });
-    if (node.IsSequence() && node.size() == 0) Error(node, absl::StrCat(what, " must not be empty"));
+    if (node.IsSequence() && node.size() == 0)
+      Error(node, absl::StrCat(what, " must not be empty"));
   }
 
   void NoteRuleId(const std::string& id, const YAML::Node& node) {
@@ -449,7 +460,8 @@ class Parser {
                              "take_down", "zero_tolerance"});
       if (!fields) continue;
       Fields& f = *fields;
-      if (f.count("description")) ReadString(f["description"].value, absl::StrCat(what, ".description"), &cat.description);
+      if (f.count("description"))
+        ReadString(f["description"].value, absl::StrCat(what, ".description"), &cat.description);
       if (f.count("points")) ParsePoints(f["points"].value, what, &cat);
       if (f.count("default_severity")) {
         std::string s;
@@ -457,26 +469,29 @@ class Parser {
         if (ReadString(n, absl::StrCat(what, ".default_severity"), &s)) {
           auto it = std::find(kSeverities.begin(), kSeverities.end(), s);
           if (it == kSeverities.end()) {
-            Error(n, absl::StrCat(what, ".default_severity: unknown severity '", s, "'; expected one of: ",
-                                  absl::StrJoin(kSeverities, ", ")));
+            Error(n, absl::StrCat(what, ".default_severity: unknown severity '", s,
+                                  "'; expected one of: ", absl::StrJoin(kSeverities, ", ")));
           } else {
             cat.default_severity = static_cast<v1::Severity>(1 + (it - kSeverities.begin()));
           }
         }
         if (!cat.points_by_severity) {
           Error(f["default_severity"].key,
-                absl::StrCat(what, ": default_severity only applies when points are given per severity"));
+                absl::StrCat(what,
+                             ": default_severity only applies when points are given per severity"));
         }
       }
       if (f.count("window")) {
         int days = 0;
-        if (ReadDays(f["window"].value, absl::StrCat(what, ".window"), &days)) cat.window_days = days;
+        if (ReadDays(f["window"].value, absl::StrCat(what, ".window"), &days))
+          cat.window_days = days;
       }
       if (f.count("ledgers")) {
         ReadLedgers(f["ledgers"].value, absl::StrCat(what, ".ledgers"), &cat.counts_for_seller,
                     &cat.counts_for_creator);
       }
-      if (f.count("take_down")) ReadBool(f["take_down"].value, absl::StrCat(what, ".take_down"), &cat.take_down);
+      if (f.count("take_down"))
+        ReadBool(f["take_down"].value, absl::StrCat(what, ".take_down"), &cat.take_down);
       if (f.count("zero_tolerance")) ParseZeroTolerance(f["zero_tolerance"].value, what, &cat);
       if (!f.count("points") && !f.count("zero_tolerance")) {
         Error(e.key, absl::StrCat(what, " needs points, zero_tolerance, or both"));
@@ -505,11 +520,14 @@ class Parser {
     auto fields = ReadMap(node, zt, {"id", "message", "actions"}, {"id", "actions"});
     if (!fields) return;
     Fields& f = *fields;
-    if (f.count("id") && ReadId(f["id"].value, absl::StrCat(zt, ".id"), true, &cat->zero_tolerance_rule_id)) {
+    if (f.count("id") &&
+        ReadId(f["id"].value, absl::StrCat(zt, ".id"), true, &cat->zero_tolerance_rule_id)) {
       NoteRuleId(cat->zero_tolerance_rule_id, f["id"].value);
     }
-    if (f.count("message")) ReadString(f["message"].value, absl::StrCat(zt, ".message"), &cat->zero_tolerance_message);
-    if (f.count("actions")) ReadActions(f["actions"].value, absl::StrCat(zt, ".actions"), &cat->zero_tolerance_actions);
+    if (f.count("message"))
+      ReadString(f["message"].value, absl::StrCat(zt, ".message"), &cat->zero_tolerance_message);
+    if (f.count("actions"))
+      ReadActions(f["actions"].value, absl::StrCat(zt, ".actions"), &cat->zero_tolerance_actions);
   }
 
   void ParseMilestones(const YAML::Node& node) {
@@ -519,56 +537,65 @@ class Parser {
       if (!fields->count(kLedgers[l])) continue;
       const LedgerKind ledger = l == 0 ? LedgerKind::kSeller : LedgerKind::kCreator;
       std::map<int, int> seen_at;  // at -> line
-      ForEachItem((*fields)[kLedgers[l]].value, absl::StrCat("milestones.", kLedgers[l]),
-                  [&](const YAML::Node& n, const std::string& what) {
-                    MilestoneRule rule;
-                    rule.ledger = ledger;
-                    rule.position = Pos(n);
-                    auto f = ReadMap(n, what, {"id", "at", "repeat", "message", "actions"},
-                                     {"id", "at", "actions"});
-                    if (!f) return;
-                    if (f->count("id") && ReadId((*f)["id"].value, absl::StrCat(what, ".id"), true, &rule.id)) {
-                      NoteRuleId(rule.id, (*f)["id"].value);
-                    }
-                    if (f->count("at") &&
-                        ReadInt((*f)["at"].value, absl::StrCat(what, ".at"), 1, 100000, &rule.at_points)) {
-                      auto [it, inserted] = seen_at.emplace(rule.at_points, Pos((*f)["at"].value).line);
-                      if (!inserted) {
-                        Error((*f)["at"].value,
-                              absl::StrCat(what, ": another ", kLedgers[l], " milestone is already at ",
-                                           rule.at_points, " points (line ", it->second,
-                                           "); put both rules' actions in one milestone"));
-                      }
-                    }
-                    if (f->count("repeat")) ReadRepeat((*f)["repeat"].value, absl::StrCat(what, ".repeat"), &rule.repeat);
-                    if (f->count("message")) ReadString((*f)["message"].value, absl::StrCat(what, ".message"), &rule.message);
-                    if (f->count("actions")) ReadActions((*f)["actions"].value, absl::StrCat(what, ".actions"), &rule.actions);
-                    c_.milestones.push_back(std::move(rule));
-                  });
+      ForEachItem(
+          (*fields)[kLedgers[l]].value, absl::StrCat("milestones.", kLedgers[l]),
+          [&](const YAML::Node& n, const std::string& what) {
+            MilestoneRule rule;
+            rule.ledger = ledger;
+            rule.position = Pos(n);
+            auto f = ReadMap(n, what, {"id", "at", "repeat", "message", "actions"},
+                             {"id", "at", "actions"});
+            if (!f) return;
+            if (f->count("id") &&
+                ReadId((*f)["id"].value, absl::StrCat(what, ".id"), true, &rule.id)) {
+              NoteRuleId(rule.id, (*f)["id"].value);
+            }
+            if (f->count("at") &&
+                ReadInt((*f)["at"].value, absl::StrCat(what, ".at"), 1, 100000, &rule.at_points)) {
+              auto [it, inserted] = seen_at.emplace(rule.at_points, Pos((*f)["at"].value).line);
+              if (!inserted) {
+                Error((*f)["at"].value,
+                      absl::StrCat(what, ": another ", kLedgers[l], " milestone is already at ",
+                                   rule.at_points, " points (line ", it->second,
+                                   "); put both rules' actions in one milestone"));
+              }
+            }
+            if (f->count("repeat"))
+              ReadRepeat((*f)["repeat"].value, absl::StrCat(what, ".repeat"), &rule.repeat);
+            if (f->count("message"))
+              ReadString((*f)["message"].value, absl::StrCat(what, ".message"), &rule.message);
+            if (f->count("actions"))
+              ReadActions((*f)["actions"].value, absl::StrCat(what, ".actions"), &rule.actions);
+            c_.milestones.push_back(std::move(rule));
+          });
     }
     std::stable_sort(c_.milestones.begin(), c_.milestones.end(),
                      [](const MilestoneRule& a, const MilestoneRule& b) {
-                       return std::make_pair(a.ledger, a.at_points) < std::make_pair(b.ledger, b.at_points);
+                       return std::make_pair(a.ledger, a.at_points) <
+                              std::make_pair(b.ledger, b.at_points);
                      });
   }
 
   void ParseCountRule(const YAML::Node& node, const std::string& what) {
     CountRule rule;
     rule.position = Pos(node);
-    auto fields = ReadMap(node, what,
-                          {"id", "ledgers", "match", "at_least", "within", "repeat", "message", "actions"},
-                          {"id", "at_least", "within", "actions"});
+    auto fields =
+        ReadMap(node, what,
+                {"id", "ledgers", "match", "at_least", "within", "repeat", "message", "actions"},
+                {"id", "at_least", "within", "actions"});
     if (!fields) return;
     Fields& f = *fields;
     if (f.count("id") && ReadId(f["id"].value, absl::StrCat(what, ".id"), true, &rule.id)) {
       NoteRuleId(rule.id, f["id"].value);
     }
     if (f.count("ledgers")) {
-      ReadLedgers(f["ledgers"].value, absl::StrCat(what, ".ledgers"), &rule.for_seller, &rule.for_creator);
+      ReadLedgers(f["ledgers"].value, absl::StrCat(what, ".ledgers"), &rule.for_seller,
+                  &rule.for_creator);
     }
     if (f.count("match")) {
       const std::string mw = absl::StrCat(what, ".match");
-      auto m = ReadMap(f["match"].value, mw, {"categories", "sources", "same_rights_holder", "same_category"});
+      auto m = ReadMap(f["match"].value, mw,
+                       {"categories", "sources", "same_rights_holder", "same_category"});
       if (m) {
         if (m->count("categories")) {
           ForEachItem((*m)["categories"].value, absl::StrCat(mw, ".categories"),
@@ -586,18 +613,25 @@ class Parser {
           for (size_t i : picked) rule.sources.insert(static_cast<v1::Source>(i + 1));
         }
         if (m->count("same_rights_holder")) {
-          ReadBool((*m)["same_rights_holder"].value, absl::StrCat(mw, ".same_rights_holder"), &rule.same_rights_holder);
+          ReadBool((*m)["same_rights_holder"].value, absl::StrCat(mw, ".same_rights_holder"),
+                   &rule.same_rights_holder);
         }
         if (m->count("same_category")) {
-          ReadBool((*m)["same_category"].value, absl::StrCat(mw, ".same_category"), &rule.same_category);
+          ReadBool((*m)["same_category"].value, absl::StrCat(mw, ".same_category"),
+                   &rule.same_category);
         }
       }
     }
-    if (f.count("at_least")) ReadInt(f["at_least"].value, absl::StrCat(what, ".at_least"), 1, 100000, &rule.at_least);
-    if (f.count("within")) ReadDays(f["within"].value, absl::StrCat(what, ".within"), &rule.within_days);
-    if (f.count("repeat")) ReadRepeat(f["repeat"].value, absl::StrCat(what, ".repeat"), &rule.repeat);
-    if (f.count("message")) ReadString(f["message"].value, absl::StrCat(what, ".message"), &rule.message);
-    if (f.count("actions")) ReadActions(f["actions"].value, absl::StrCat(what, ".actions"), &rule.actions);
+    if (f.count("at_least"))
+      ReadInt(f["at_least"].value, absl::StrCat(what, ".at_least"), 1, 100000, &rule.at_least);
+    if (f.count("within"))
+      ReadDays(f["within"].value, absl::StrCat(what, ".within"), &rule.within_days);
+    if (f.count("repeat"))
+      ReadRepeat(f["repeat"].value, absl::StrCat(what, ".repeat"), &rule.repeat);
+    if (f.count("message"))
+      ReadString(f["message"].value, absl::StrCat(what, ".message"), &rule.message);
+    if (f.count("actions"))
+      ReadActions(f["actions"].value, absl::StrCat(what, ".actions"), &rule.actions);
     c_.count_rules.push_back(std::move(rule));
   }
 
@@ -608,7 +642,8 @@ class Parser {
       const std::string code = e.key.Scalar();
       const std::string what = absl::StrCat("region '", code, "'");
       if (!IsIsoRegionCode(code)) {
-        Error(e.key, absl::StrCat("region '", code, "' is not an ISO 3166-1 alpha-2 code (e.g. US, PH, TW)"));
+        Error(e.key, absl::StrCat("region '", code,
+                                  "' is not an ISO 3166-1 alpha-2 code (e.g. US, PH, TW)"));
         continue;
       }
       RegionOverride region;
@@ -629,7 +664,9 @@ class Parser {
           auto cf = ReadMap(ce.value, cw, {"window", "points"});
           if (!cf) continue;
           int n = 0;
-          if (cf->count("window") && ReadDays((*cf)["window"].value, absl::StrCat(cw, ".window"), &n)) o.window_days = n;
+          if (cf->count("window") &&
+              ReadDays((*cf)["window"].value, absl::StrCat(cw, ".window"), &n))
+            o.window_days = n;
           if (cf->count("points") &&
               ReadInt((*cf)["points"].value, absl::StrCat(cw, ".points"), 0, kMaxPoints, &n)) {
             o.fixed_points = n;
@@ -641,7 +678,8 @@ class Parser {
         auto items = ReadNamedMap((*f)["thresholds"].value, absl::StrCat(what, ".thresholds"));
         for (const Entry& te : items ? *items : std::vector<Entry>{}) {
           int n = 0;
-          if (ReadInt(te.value, absl::StrCat(what, ".thresholds.", te.key.Scalar()), 1, 100000, &n)) {
+          if (ReadInt(te.value, absl::StrCat(what, ".thresholds.", te.key.Scalar()), 1, 100000,
+                      &n)) {
             region.thresholds[te.key.Scalar()] = n;
             threshold_refs_.push_back({te.key.Scalar(), te.key, what});
           }
@@ -670,9 +708,10 @@ class Parser {
     for (const auto& [id, position] : rule_ids_) {
       auto cat = c_.categories.find(id);
       if (cat == c_.categories.end()) continue;
-      AddAt(position, absl::StrCat("rule id '", id, "' is also the id of the category at line ",
-                                   cat->second.position.line,
-                                   "; decisions name take-downs by category id, so rule ids must differ"));
+      AddAt(position,
+            absl::StrCat("rule id '", id, "' is also the id of the category at line ",
+                         cat->second.position.line,
+                         "; decisions name take-downs by category id, so rule ids must differ"));
     }
     for (const Ref& ref : category_refs_) {
       if (!c_.categories.count(ref.id)) {
@@ -687,7 +726,8 @@ class Parser {
     for (const Ref& ref : threshold_refs_) {
       if (std::find(threshold_ids.begin(), threshold_ids.end(), ref.id) == threshold_ids.end()) {
         Error(ref.node, absl::StrCat(ref.what, ".thresholds: '", ref.id,
-                                     "' is not a milestone or count rule id", Suggestion(ref.id, threshold_ids)));
+                                     "' is not a milestone or count rule id",
+                                     Suggestion(ref.id, threshold_ids)));
       }
     }
     for (const Ref& ref : window_refs_) {

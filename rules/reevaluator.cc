@@ -41,7 +41,8 @@ std::vector<const v1::Action*> Match(const Policy& policy, const v1::SubjectStat
     if (!IsActive(c, now)) continue;
     int match = -1;
     for (int j = 0; j < desired.actions_size() && match < 0; ++j) {
-      if (!used[j] && IsActive(desired.actions(j), now) && SameRule(c, desired.actions(j))) match = j;
+      if (!used[j] && IsActive(desired.actions(j), now) && SameRule(c, desired.actions(j)))
+        match = j;
     }
     if (match >= 0) used[match] = true;
     if (match >= 0 && EndOf(c) == EndOf(desired.actions(match))) {
@@ -52,12 +53,12 @@ std::vector<const v1::Action*> Match(const Policy& policy, const v1::SubjectStat
       if (match < 0) *record->add_permanent_kept_for_review() = c;
     } else if (match >= 0) {
       to_issue.push_back(&desired.actions(match));
-      *record->add_actions_lifted() =
-          Lift(c, policy, absl::StrCat("replaced: under ", PolicyLabel(policy),
-                                       " it would run for a different time"));
+      *record->add_actions_lifted() = Lift(c, policy,
+                                           absl::StrCat("replaced: under ", PolicyLabel(policy),
+                                                        " it would run for a different time"));
     } else {
-      *record->add_actions_lifted() = Lift(
-          c, policy, absl::StrCat(PolicyLabel(policy), " would not have it in force now"));
+      *record->add_actions_lifted() =
+          Lift(c, policy, absl::StrCat(PolicyLabel(policy), " would not have it in force now"));
     }
   }
   for (int j = 0; j < desired.actions_size(); ++j) {
@@ -72,13 +73,15 @@ std::vector<const v1::Action*> Match(const Policy& policy, const v1::SubjectStat
 void Reconcile(const Policy& policy, const v1::SubjectState& current,
                const v1::SubjectState& desired, absl::Time now, const std::string& id_prefix,
                v1::Reevaluation* record, v1::SubjectState* kept) {
-  const std::vector<const v1::Action*> to_issue = Match(policy, current, desired, now, record, kept);
+  const std::vector<const v1::Action*> to_issue =
+      Match(policy, current, desired, now, record, kept);
   ActionPlanner planner(id_prefix, "", 1, now, kept);
   for (const v1::Action* d : to_issue) {
     // The replay's phrase was written for the replayed decision's time ("for 30 days"); the
     // planner writes one for the time it runs from now.
     const size_t colon = d->reason().find(": ");
-    const std::string why = colon == std::string::npos ? d->reason() : d->reason().substr(colon + 2);
+    const std::string why =
+        colon == std::string::npos ? d->reason() : d->reason().substr(colon + 2);
     ActionSpec spec;
     spec.type = d->type();
     spec.feature = d->feature();
@@ -248,7 +251,8 @@ FoldResult FoldLedger(const PolicyResolver& policies, const v1::Subject& subject
       const v1::Decision& d = e.decision();
       auto it = recorded.find(d.violation_id());
       if (it == recorded.end()) {
-        out.disagreements.push_back(absl::StrCat(d.violation_id(), ": decision without its violation"));
+        out.disagreements.push_back(
+            absl::StrCat(d.violation_id(), ": decision without its violation"));
         continue;
       }
       RecordedViolation rv{it->second, FromProtoTime(d.decided_at())};
@@ -258,9 +262,10 @@ FoldResult FoldLedger(const PolicyResolver& policies, const v1::Subject& subject
         rv.facts.emit_object_actions = HasTakeDown(d);
         Evaluation eval = EvaluateViolation(*policy, std::move(out.state), rv.facts, rv.decided_at);
         if (std::string diff = Differences(d, eval.decision); !diff.empty()) {
-          out.disagreements.push_back(absl::StrCat(
-              d.violation_id(), ": re-running the decision under ", d.policy_version().substr(0, 19),
-              " gives a different result than the recorded one: ", diff));
+          out.disagreements.push_back(
+              absl::StrCat(d.violation_id(), ": re-running the decision under ",
+                           d.policy_version().substr(0, 19),
+                           " gives a different result than the recorded one: ", diff));
         }
         out.state = std::move(eval.state);
       } else {
@@ -282,10 +287,10 @@ FoldResult FoldLedger(const PolicyResolver& policies, const v1::Subject& subject
           Reevaluate(*policy, previous, std::move(out.state), out.violations,
                      FromProtoTime(r.decided_at()), absl::StrCat("r", e.sequence()));
       if (std::string diff = Differences(r, redo.record); !diff.empty()) {
-        out.disagreements.push_back(absl::StrCat(
-            "r", e.sequence(), ": re-running the re-evaluation under ",
-            r.policy_version().substr(0, 19), " gives a different result than the recorded one: ",
-            diff));
+        out.disagreements.push_back(
+            absl::StrCat("r", e.sequence(), ": re-running the re-evaluation under ",
+                         r.policy_version().substr(0, 19),
+                         " gives a different result than the recorded one: ", diff));
       }
       out.state = std::move(redo.state);
     }

@@ -5,8 +5,9 @@
 // the actions that replay has in force now are issued (if the subject does not already have them
 // as they are), and the timed actions the subject has that the replay does not are lifted. Both
 // are recorded in the ledger with reasons. Permanent actions (deactivation, revocation) are never
-// lifted by a re-evaluation: they are undone only by staff, and are listed for review instead. So switching policy A -> B -> A ends where never switching
-// would, and a short-window policy in between loses nothing (aggregates never depend on policy).
+// lifted by a re-evaluation: they are undone only by staff, and are listed for review instead. So
+// switching policy A -> B -> A ends where never switching would, and a short-window policy in
+// between loses nothing (aggregates never depend on policy).
 //
 // The fold (FoldLedger) rebuilds a subject's state from its ledger alone by re-running every
 // recorded decision and re-evaluation under the policy version it recorded, and reports every

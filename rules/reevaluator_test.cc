@@ -5,14 +5,14 @@
 // its decision and its actions), so these tests check the model without storage.
 #include "rules/reevaluator.h"
 
+#include <gtest/gtest.h>
+
 #include <map>
 #include <random>
 #include <set>
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -98,8 +98,8 @@ class MiniLedger {
   uint64_t sequence_ = 0;
 };
 
-ViolationFacts Facts(const std::string& category, absl::Time occurred, const std::string& region = "",
-                     const std::string& holder = "") {
+ViolationFacts Facts(const std::string& category, absl::Time occurred,
+                     const std::string& region = "", const std::string& holder = "") {
   ViolationFacts f;
   f.category = category;
   f.source = v1::SOURCE_LISTING;
@@ -123,15 +123,15 @@ std::string Observable(const Policy& policy, const v1::SubjectState& state, absl
       covered |= b.type() > a.type() && EndOf(b) >= EndOf(a);
     }
     if (!covered) {
-      actions.insert({a.type(), a.feature(), a.rule_id(),
-                      a.has_expires_at() ? a.expires_at().seconds() : -1});
+      actions.insert(
+          {a.type(), a.feature(), a.rule_id(), a.has_expires_at() ? a.expires_at().seconds() : -1});
     }
   }
   std::string out = absl::StrCat(v1::Standing_Name(s.standing), " points=", s.active_points,
                                  " tier=", s.tier.milestone_id(), " actions:");
   for (const auto& [type, feature, rule, ends] : actions) {
-    absl::StrAppend(&out, " ", v1::ActionType_Name(static_cast<v1::ActionType>(type)), "/",
-                    feature, "/", rule, "/", ends);
+    absl::StrAppend(&out, " ", v1::ActionType_Name(static_cast<v1::ActionType>(type)), "/", feature,
+                    "/", rule, "/", ends);
   }
   return out;
 }
@@ -162,15 +162,19 @@ TEST(Reevaluation, AShortWindowPolicyInBetweenLosesNoStrikes) {
                                                 {short_windows->version(), short_windows.get()}};
   MiniLedger seller(v1::SELLER);
   const absl::Time now = Days(kStart, 500);
-  seller.Report(*standard, known, Facts("counterfeit_confirmed", Days(kStart, 100)), Days(kStart, 100));
-  seller.Report(*standard, known, Facts("counterfeit_confirmed", Days(kStart, 200)), Days(kStart, 200));
+  seller.Report(*standard, known, Facts("counterfeit_confirmed", Days(kStart, 100)),
+                Days(kStart, 100));
+  seller.Report(*standard, known, Facts("counterfeit_confirmed", Days(kStart, 200)),
+                Days(kStart, 200));
   // Under the short-window policy one report arrives...
-  seller.Report(*short_windows, known, Facts("misleading_listing", Days(kStart, 450)), Days(kStart, 450));
+  seller.Report(*short_windows, known, Facts("misleading_listing", Days(kStart, 450)),
+                Days(kStart, 450));
   // ...and back under the standard pack the third strike within 730 days still revokes.
   v1::Decision d = seller.Report(*standard, known, Facts("counterfeit_confirmed", now), now);
   EXPECT_EQ(d.standing_after(), v1::REVOKED);
   bool strikes = false;
-  for (const v1::RuleFiring& f : d.rules_fired()) strikes |= f.rule_id() == "counterfeit-three-strikes";
+  for (const v1::RuleFiring& f : d.rules_fired())
+    strikes |= f.rule_id() == "counterfeit-three-strikes";
   EXPECT_TRUE(strikes);
 }
 

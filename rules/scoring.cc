@@ -32,8 +32,8 @@ int64_t SaturatingAdd(int64_t a, int64_t b) {
 
 }  // namespace
 
-int64_t ViolationPoints(const Policy& policy, const CategoryPolicy& category,
-                        v1::Severity severity, const std::string& region) {
+int64_t ViolationPoints(const Policy& policy, const CategoryPolicy& category, v1::Severity severity,
+                        const std::string& region) {
   return policy.Points(category, severity, region);
 }
 
@@ -42,8 +42,9 @@ PointsScore::PointsScore(const Policy& policy, const v1::SubjectState& state, in
   // Buckets are ordered by day: skip straight past those older than every points window.
   const int64_t oldest = today - policy.MaxPointsWindowDays();
   const auto& buckets = state.buckets();
-  auto first = std::lower_bound(buckets.begin(), buckets.end(), oldest,
-                                [](const v1::WindowBucket& b, int64_t day) { return b.day() < day; });
+  auto first =
+      std::lower_bound(buckets.begin(), buckets.end(), oldest,
+                       [](const v1::WindowBucket& b, int64_t day) { return b.day() < day; });
   const LedgerKind ledger = LedgerOf(state.subject().kind());
   for (auto it = first; it != buckets.end(); ++it) {
     const v1::WindowBucket& b = *it;
@@ -63,8 +64,9 @@ PointsScore::PointsScore(const Policy& policy, const v1::SubjectState& state, in
     total_ = SaturatingAdd(total_, points);
     active_.push_back({expire_day, points, &b.region()});
   }
-  std::sort(active_.begin(), active_.end(),
-            [](const Contribution& a, const Contribution& b) { return a.expire_day < b.expire_day; });
+  std::sort(active_.begin(), active_.end(), [](const Contribution& a, const Contribution& b) {
+    return a.expire_day < b.expire_day;
+  });
   for (const Contribution& c : active_) {
     auto it = std::find_if(regions_.begin(), regions_.end(),
                            [&](const auto& r) { return *r.first == *c.region; });
@@ -170,7 +172,8 @@ void CountScore::Count(const Policy& policy, const CountRule& rule) {
   }
   for (auto& [key, variant] : variants) {
     for (const Matching& m : matching_) {
-      if (m.day > today_ - variant.window_days) variant.count = SaturatingAdd(variant.count, m.count);
+      if (m.day > today_ - variant.window_days)
+        variant.count = SaturatingAdd(variant.count, m.count);
     }
     if (variant.applies) variants_.push_back(variant);
   }
@@ -195,7 +198,8 @@ int64_t CountScore::VariantDropDay(const Variant& variant) const {
   // Matching violations leave the window on day + window, oldest first.
   std::vector<std::pair<int64_t, int64_t>> leaving;  // (leave day, count)
   for (const Matching& m : matching_) {
-    if (m.day > today_ - variant.window_days) leaving.push_back({m.day + variant.window_days, m.count});
+    if (m.day > today_ - variant.window_days)
+      leaving.push_back({m.day + variant.window_days, m.count});
   }
   std::sort(leaving.begin(), leaving.end());
   int64_t remaining = variant.count;

@@ -5,8 +5,8 @@
 namespace enforcer {
 
 std::vector<std::pair<int64_t, const MilestoneRule*>> ResolvedLadder(const Policy& policy,
-                                                                    const PointsScore& score,
-                                                                    LedgerKind ledger) {
+                                                                     const PointsScore& score,
+                                                                     LedgerKind ledger) {
   std::vector<std::pair<int64_t, const MilestoneRule*>> ladder;
   for (const MilestoneRule& rule : policy.milestones()) {
     if (rule.ledger == ledger) ladder.push_back({score.Threshold(rule), &rule});

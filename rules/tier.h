@@ -14,8 +14,8 @@ namespace enforcer {
 // The ledger's milestones with their thresholds as they apply to this subject now (region
 // overrides resolved), lowest first.
 std::vector<std::pair<int64_t, const MilestoneRule*>> ResolvedLadder(const Policy& policy,
-                                                                    const PointsScore& score,
-                                                                    LedgerKind ledger);
+                                                                     const PointsScore& score,
+                                                                     LedgerKind ledger);
 
 // The highest milestone the points reach and the next one up.
 v1::Tier TierOf(const Policy& policy, const PointsScore& score, LedgerKind ledger);

@@ -23,7 +23,9 @@ class FaultInjectingLedgerStore : public LedgerStore {
   void FailReads(bool fail) { fail_reads_ = fail; }
   void FailCommits(bool fail) { fail_commits_ = fail; }
   // From now on this subject's ledger reads as corrupt (DATA_LOSS), as a damaged SST would.
-  void CorruptLedgerOf(const v1::Subject& subject) { unreadable_.insert(subject.SerializeAsString()); }
+  void CorruptLedgerOf(const v1::Subject& subject) {
+    unreadable_.insert(subject.SerializeAsString());
+  }
 
   // While held, Commit blocks (so the writer's queue fills up behind it).
   void HoldCommits() {

@@ -140,8 +140,7 @@ class LedgerStore {
 
   // Timed actions whose expires_at is before `until`, earliest first, at most `limit`. The index
   // is never pruned: a lifted action stays listed; callers check the subject's state.
-  virtual absl::StatusOr<std::vector<ExpiryEntry>> ScanExpiries(absl::Time until,
-                                                                size_t limit) = 0;
+  virtual absl::StatusOr<std::vector<ExpiryEntry>> ScanExpiries(absl::Time until, size_t limit) = 0;
 
   // The stored text of a policy version, or nullopt if it was never activated here.
   virtual absl::StatusOr<std::optional<v1::PolicyActivation>> GetPolicyVersion(

@@ -120,8 +120,8 @@ class RocksDbLedgerStore final : public LedgerStore {
     return page;
   }
 
-  absl::StatusOr<std::vector<v1::LedgerEntry>> ReadLogRange(const v1::Subject& subject, uint64_t from,
-                                                       size_t limit) override {
+  absl::StatusOr<std::vector<v1::LedgerEntry>> ReadLogRange(const v1::Subject& subject,
+                                                            uint64_t from, size_t limit) override {
     ASSIGN_OR_RETURN(const std::string subject_key, EncodeSubjectKey(subject));
     const std::string upper = SubjectKeyPrefixEnd(subject_key);
     const rocksdb::Slice upper_slice = ToSlice(upper);
