@@ -94,12 +94,16 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   RETURN_IF_ERROR(
       d->enforcer_->ActivatePolicyAndWait(d->policies_->active(), PolicySource(config)));
   d->service_ = std::make_unique<EnforcerService>(d->enforcer_.get());
+  d->sweeper_ = std::make_unique<SubjectSweeper>(d->store_.get(), d->writer_.get(),
+                                                 d->policies_.get(), d->clock_.get());
+  d->admin_service_ = std::make_unique<PolicyAdminService>(d->sweeper_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &d->port_);
   builder.RegisterService(d->service_.get());
+  builder.RegisterService(d->admin_service_.get());
   d->server_ = builder.BuildAndStart();
   if (d->server_ == nullptr || d->port_ == 0) {
     d->server_.reset();
@@ -129,6 +133,8 @@ absl::Status Daemon::ReloadPolicy() {
 void Daemon::Shutdown() {
   if (stopped_) return;
   stopped_ = true;
+  // A sweep of every subject would hold the server's shutdown up: stop it at its next subject.
+  if (admin_service_ != nullptr) admin_service_->Cancel();
   if (server_ != nullptr) {
     server_->GetHealthCheckService()->SetServingStatus(false);
     // In-flight reports still complete: the writer is running until after this returns.
@@ -137,6 +143,8 @@ void Daemon::Shutdown() {
   }
   if (writer_ != nullptr) writer_->Shutdown();
   server_.reset();
+  admin_service_.reset();
+  sweeper_.reset();
   service_.reset();
   enforcer_.reset();
   writer_.reset();

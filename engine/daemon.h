@@ -15,7 +15,9 @@
 #include "engine/enforcer.h"
 #include "engine/grpc_service.h"
 #include "engine/ledger_writer.h"
+#include "engine/policy_admin_service.h"
 #include "engine/policy_registry.h"
+#include "engine/subject_sweeper.h"
 #include "storage/ledger_store.h"
 
 namespace enforcer {
@@ -63,6 +65,8 @@ class Daemon {
   std::unique_ptr<LedgerWriter> writer_;
   std::unique_ptr<Enforcer> enforcer_;
   std::unique_ptr<EnforcerService> service_;
+  std::unique_ptr<SubjectSweeper> sweeper_;
+  std::unique_ptr<PolicyAdminService> admin_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool stopped_ = false;

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "proto/timestamp.h"
 
 namespace enforcer {
@@ -38,6 +39,23 @@ v1::SubjectState AppendReevaluation(const Policy& policy, PolicyRegistry& regist
     entries->push_back(std::move(e));
   }
   return std::move(outcome.state);
+}
+
+absl::StatusOr<LedgerWrite> ReevaluationWrite(const Policy& policy, PolicyRegistry& registry,
+                                              const v1::Subject& subject, absl::Time now,
+                                              LedgerView& view, bool* changed) {
+  *changed = false;
+  LedgerWrite write;
+  ASSIGN_OR_RETURN(v1::SubjectState state, view.GetSubjectState(subject));
+  if (!NeedsReevaluation(state, policy, registry.Find(state.policy_version()).get())) {
+    return write;
+  }
+  ASSIGN_OR_RETURN(std::vector<v1::LedgerEntry> log, view.ReadSubjectLog(subject));
+  write.states.push_back(AppendReevaluation(policy, registry, std::move(state),
+                                            RecordedViolations(log), now, view, &write.entries));
+  const v1::Reevaluation& r = write.entries.front().reevaluation();
+  *changed = r.actions_issued_size() > 0 || r.actions_lifted_size() > 0;
+  return write;
 }
 
 absl::StatusOr<v1::ReportViolationResponse> ResponseFromLedger(

@@ -27,6 +27,13 @@ v1::SubjectState AppendReevaluation(const Policy& policy, PolicyRegistry& regist
                                     absl::Time now, LedgerView& view,
                                     std::vector<v1::LedgerEntry>* entries);
 
+// What bringing `subject` under `policy` writes (a re-evaluation entry, its actions and lifts, the
+// new state), or an empty write if the subject has no history or already stands under a policy
+// of the same content. `changed` is set when the re-evaluation issued or lifted an action.
+absl::StatusOr<LedgerWrite> ReevaluationWrite(const Policy& policy, PolicyRegistry& registry,
+                                              const v1::Subject& subject, absl::Time now,
+                                              LedgerView& view, bool* changed);
+
 // A report's outcome as the ledger holds it now: its violation and one decision per subject.
 // DATA_LOSS if the ledger lacks what the idempotency record points at.
 absl::StatusOr<v1::ReportViolationResponse> ResponseFromLedger(

@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "proto/enforcer.pb.h"
+#include "proto/policy_admin.grpc.pb.h"
 #include "proto/timestamp.h"
 #include "tests/e2e_support.h"
 
@@ -185,6 +186,50 @@ TEST_F(PolicyTest, RebuildStateReevaluatesUnderANewPolicyOnceAndRecordsIt) {
   EXPECT_EQ(StandingOk(Seller("seller-b")).standing(), v1::GOOD_STANDING);
   EXPECT_THAT(EntryKinds(HistoryOk(Seller("seller-b"))),
               ElementsAre("reevaluation", "decision", "violation"));
+}
+
+TEST_F(PolicyTest, ReevaluateSubjectsBringsEverySubjectUnderTheReloadedPolicyWhileServing) {
+  const std::string loose = WarnPolicy("loose", 4);
+  const std::string strict = WarnPolicy("strict", 2);
+  ASSERT_NO_FATAL_FAILURE(ReloadPolicy(loose));
+  for (const char* id : {"a1", "a2"}) ReportOk(SellerReport(id, "seller-a", "spam"));
+  ReportOk(SellerReport("b1", "seller-b", "spam"));
+  ASSERT_NO_FATAL_FAILURE(ReloadPolicy(strict));
+  // Until re-evaluated, seller-a's actions are as decided under the loose policy.
+  EXPECT_EQ(StandingOk(Seller("seller-a")).standing(), v1::GOOD_STANDING);
+  EXPECT_EQ(StandingOk(Seller("seller-a")).evaluated_under(), PolicyVersionOf(loose));
+
+  auto admin = v1::PolicyAdmin::NewStub(channel_);
+  v1::ReevaluateSubjectsRequest request;
+  v1::ReevaluateSubjectsResponse response;
+  {
+    grpc::ClientContext ctx;
+    const grpc::Status s = admin->ReevaluateSubjects(&ctx, request, &response);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(s.error_message(), "actor: is required (1 to 256 bytes): who asks and why are logged");
+  }
+  request.set_actor("policy-team@example.com");
+  request.set_reason("warn at 2 points from today");
+  {
+    grpc::ClientContext ctx;
+    const grpc::Status s = admin->ReevaluateSubjects(&ctx, request, &response);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  EXPECT_EQ(response.policy_version(), PolicyVersionOf(strict));
+  EXPECT_EQ(response.subjects(), 2);
+  EXPECT_EQ(response.reevaluated(), 2);
+  EXPECT_EQ(response.changed(), 1) << "seller-a, at 2 points, is warned";
+  EXPECT_THAT(response.quarantined(), IsEmpty());
+  const v1::GetStandingResponse a = StandingOk(Seller("seller-a"));
+  EXPECT_EQ(a.standing(), v1::WARNED);
+  EXPECT_EQ(a.evaluated_under(), PolicyVersionOf(strict));
+  EXPECT_EQ(StandingOk(Seller("seller-b")).evaluated_under(), PolicyVersionOf(strict));
+  EXPECT_TRUE(WaitForLog("re-evaluating every subject, asked by policy-team@example.com "
+                         "(warn at 2 points from today)"));
+  // Nothing left to do the second time.
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(admin->ReevaluateSubjects(&ctx, request, &response).ok());
+  EXPECT_EQ(response.reevaluated(), 0);
 }
 
 }  // namespace

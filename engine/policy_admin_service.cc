@@ -1,0 +1,66 @@
+#include "engine/policy_admin_service.h"
+
+#include <cstdio>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "engine/grpc_service.h"
+#include "proto/timestamp.h"
+
+namespace enforcer {
+
+PolicyAdminService::~PolicyAdminService() {
+  Cancel();
+  absl::MutexLock lock(&mu_);
+  if (worker_.joinable()) worker_.join();
+}
+
+grpc::ServerUnaryReactor* PolicyAdminService::ReevaluateSubjects(
+    grpc::CallbackServerContext* context, const v1::ReevaluateSubjectsRequest* request,
+    v1::ReevaluateSubjectsResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  for (const auto& [field, value] :
+       {std::pair{"actor", &request->actor()}, std::pair{"reason", &request->reason()}}) {
+    if (value->empty() || value->size() > 256) {
+      reactor->Finish(ToGrpcStatus(absl::InvalidArgumentError(
+          absl::StrCat(field, ": is required (1 to 256 bytes): who asks and why are logged"))));
+      return reactor;
+    }
+  }
+  if (busy_.exchange(true)) {
+    reactor->Finish(ToGrpcStatus(absl::FailedPreconditionError(
+        "a re-evaluation of every subject is already running; wait for its answer")));
+    return reactor;
+  }
+  absl::MutexLock lock(&mu_);
+  if (worker_.joinable()) worker_.join();  // the previous sweep has answered: a quick join
+  const std::string who = absl::StrCat(request->actor(), " (", request->reason(), ")");
+  worker_ = std::thread([this, reactor, response, who] {
+    std::fprintf(stderr, "re-evaluating every subject, asked by %s\n", who.c_str());
+    absl::StatusOr<SweepReport> report = sweeper_->ReevaluateAll();
+    if (report.ok()) {
+      response->set_policy_version(report->policy_version);
+      response->set_subjects(report->subjects);
+      response->set_reevaluated(report->reevaluated);
+      response->set_changed(report->changed);
+      for (const std::string& q : report->quarantined) response->add_quarantined(q);
+      *response->mutable_started_at() = ToProtoTime(report->started_at);
+      *response->mutable_finished_at() = ToProtoTime(report->finished_at);
+      std::fprintf(stderr,
+                   "re-evaluated %llu of %llu subjects under %s (%llu changed, %zu quarantined)\n",
+                   static_cast<unsigned long long>(report->reevaluated),
+                   static_cast<unsigned long long>(report->subjects),
+                   report->policy_version.substr(0, 19).c_str(),
+                   static_cast<unsigned long long>(report->changed), report->quarantined.size());
+    } else {
+      std::fprintf(stderr, "re-evaluating every subject failed: %s\n",
+                   report.status().ToString().c_str());
+    }
+    busy_ = false;
+    reactor->Finish(ToGrpcStatus(report.status()));
+  });
+  return reactor;
+}
+
+}  // namespace enforcer
