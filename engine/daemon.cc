@@ -76,7 +76,9 @@ void PrintRebuildReport(const RebuildReport& report, const Policy& policy, std::
 absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config) {
   std::unique_ptr<Daemon> d(new Daemon(config));
   d->clock_ = MakeClock(config);
-  ASSIGN_OR_RETURN(std::shared_ptr<const Policy> policy, LoadPolicy(config.policy_path));
+  std::vector<std::string> warnings;
+  ASSIGN_OR_RETURN(std::shared_ptr<const Policy> policy, LoadPolicy(config.policy_path, &warnings));
+  for (const std::string& w : warnings) std::cerr << w << "\n";
   ASSIGN_OR_RETURN(d->store_, OpenStore(config));
   d->policies_ = std::make_unique<PolicyRegistry>(d->store_.get(), std::move(policy));
   if (d->store_->StateRebuildPending()) {
@@ -126,7 +128,10 @@ std::string Daemon::Describe() const {
 }
 
 absl::Status Daemon::ReloadPolicy() {
-  ASSIGN_OR_RETURN(std::shared_ptr<const Policy> policy, LoadPolicy(config_.policy_path));
+  std::vector<std::string> warnings;
+  ASSIGN_OR_RETURN(std::shared_ptr<const Policy> policy,
+                   LoadPolicy(config_.policy_path, &warnings));
+  for (const std::string& w : warnings) std::cerr << w << "\n";
   return enforcer_->ActivatePolicyAndWait(std::move(policy), PolicySource(config_));
 }
 

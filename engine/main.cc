@@ -26,21 +26,15 @@ ABSL_FLAG(bool, rebuild_state, false,
 ABSL_FLAG(std::string, testing_clock_file, "",
           "testing only: read the current time (Unix microseconds) from this file");
 ABSL_FLAG(std::string, check_policy, "",
-          "validate this policy file, print its diagnostics and exit (0: valid, 1: invalid)");
+          "validate this policy file, print its errors and lint warnings and exit (0: valid, "
+          "warnings allowed; 1: invalid)");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("enforcerd: seller-enforcement rules engine daemon");
   absl::ParseCommandLine(argc, argv);
 
   if (const std::string path = absl::GetFlag(FLAGS_check_policy); !path.empty()) {
-    auto policy = enforcer::LoadPolicy(path);
-    if (!policy.ok()) {
-      std::fprintf(stderr, "%s\n", std::string(policy.status().message()).c_str());
-      return 1;
-    }
-    std::printf("%s: valid policy %s, version %s\n", path.c_str(), (*policy)->name().c_str(),
-                (*policy)->version().c_str());
-    return 0;
+    return enforcer::CheckPolicyFile(path, std::cout, std::cerr) ? 0 : 1;
   }
 
   enforcer::DaemonConfig config;

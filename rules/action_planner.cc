@@ -10,23 +10,6 @@
 namespace enforcer {
 namespace {
 
-int Rank(v1::ActionType type) {
-  switch (type) {
-    case v1::ACTION_WARNING:
-      return 1;
-    case v1::ACTION_RESTRICT_FEATURE:
-      return 2;
-    case v1::ACTION_SUSPEND:
-      return 3;
-    case v1::ACTION_DEACTIVATE_STORE:
-      return 4;
-    case v1::ACTION_REVOKE_SELLING_PERMISSION:
-      return 5;
-    default:
-      return 0;
-  }
-}
-
 std::string Date(absl::Time t) {
   return absl::FormatTime("%Y-%m-%d %H:%M UTC", t, absl::UTCTimeZone());
 }
@@ -118,18 +101,18 @@ void ActionPlanner::Request(const std::string& rule_id, const ActionSpec& spec, 
 
 void ActionPlanner::Decide(int index) {
   Request_& r = requests_[index];
-  const int rank = Rank(r.spec.type);
+  const int rank = ActionRank(r.spec.type);
   for (const v1::Action& a : state_->actions()) {
     if (!IsActive(a, now_) || EndOf(a) < r.ends) continue;
     // Covered by what is already in force: nothing changes, so nothing is recorded.
-    if ((a.type() == r.spec.type && a.feature() == r.spec.feature) || Rank(a.type()) > rank) {
+    if ((a.type() == r.spec.type && a.feature() == r.spec.feature) || ActionRank(a.type()) > rank) {
       r.outcome = Request_::kInForce;
       return;
     }
   }
   for (size_t j = 0; j < requests_.size(); ++j) {
     const Request_& h = requests_[j];
-    if (h.outcome == Request_::kIssue && Rank(h.spec.type) > rank && h.ends >= r.ends) {
+    if (h.outcome == Request_::kIssue && ActionRank(h.spec.type) > rank && h.ends >= r.ends) {
       r.outcome = Request_::kCovered;
       r.covered_by_request = static_cast<int>(j);
       return;
@@ -160,7 +143,7 @@ void ActionPlanner::Finish(google::protobuf::RepeatedPtrField<v1::Action>* issue
   std::vector<int> order(requests_.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-    return Rank(requests_[a].spec.type) > Rank(requests_[b].spec.type);
+    return ActionRank(requests_[a].spec.type) > ActionRank(requests_[b].spec.type);
   });
   for (int i : order) Decide(i);
 
@@ -189,7 +172,7 @@ void ActionPlanner::Finish(google::protobuf::RepeatedPtrField<v1::Action>* issue
       const v1::Action& old = actions->Get(i);
       if (!IsActive(old, now_) || EndOf(old) > EndOf(a)) continue;
       const bool same = old.type() == a.type() && old.feature() == a.feature();
-      if (!same && Rank(old.type()) >= Rank(a.type())) continue;
+      if (!same && ActionRank(old.type()) >= ActionRank(a.type())) continue;
       v1::Supersession* s = superseded->Add();
       *s->mutable_action() = old;
       s->set_superseded_by_action_id(a.action_id());

@@ -13,6 +13,23 @@ absl::string_view LedgerName(LedgerKind ledger) {
   return ledger == LedgerKind::kSeller ? "seller" : "creator";
 }
 
+int ActionRank(v1::ActionType type) {
+  switch (type) {
+    case v1::ACTION_WARNING:
+      return 1;
+    case v1::ACTION_RESTRICT_FEATURE:
+      return 2;
+    case v1::ACTION_SUSPEND:
+      return 3;
+    case v1::ACTION_DEACTIVATE_STORE:
+      return 4;
+    case v1::ACTION_REVOKE_SELLING_PERMISSION:
+      return 5;
+    default:
+      return 0;
+  }
+}
+
 absl::string_view RepeatModeName(RepeatMode mode) {
   switch (mode) {
     case RepeatMode::kWhileAtOrAbove:

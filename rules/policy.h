@@ -47,6 +47,11 @@ enum class RepeatMode {
   kOnCrossing,
 };
 
+// How severe a subject action is; ladders escalate and higher actions supersede lower ones:
+// warning 1 < restrict_feature 2 < suspend 3 < deactivate_store 4 < revoke_selling_permission 5
+// (0 for take-downs and anything else, which act on objects, not on the subject).
+int ActionRank(v1::ActionType type);
+
 // "while_at_or_above", "each_violation", "on_crossing": as policies spell it.
 absl::string_view RepeatModeName(RepeatMode mode);
 
@@ -123,6 +128,7 @@ struct CategoryOverride {
 };
 
 struct RegionOverride {
+  SourcePosition position;
   std::optional<int> default_window_days;
   std::map<std::string, CategoryOverride> categories;
   std::map<std::string, int> thresholds;    // rule id -> at_points / at_least

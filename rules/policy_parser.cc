@@ -15,13 +15,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "rules/policy_lint.h"
 #include "rules/regions.h"
 #include "yaml-cpp/yaml.h"
 
 namespace enforcer {
 
 std::string Diagnostic::ToString() const {
-  return absl::StrCat(file, ":", position.line, ":", position.column, ": error: ", message);
+  return absl::StrCat(file, ":", position.line, ":", position.column,
+                      severity == Severity::kError ? ": error: " : ": warning: ", message);
 }
 
 namespace {
@@ -117,6 +119,13 @@ class Parser {
       c_.content_fingerprint = ContentHash(YAML::Dump(root));
       ParseRoot(root);
       Validate();
+      // Lint looks at a policy that is valid as written.
+      if (diags_.empty()) {
+        for (LintFinding& f : LintPolicy(c_)) {
+          diags_.push_back(Diagnostic{std::string(filename_), f.position, std::move(f.message),
+                                      Diagnostic::Severity::kWarning});
+        }
+      }
     } catch (const YAML::Exception& e) {
       SourcePosition p{e.mark.line + 1, e.mark.column + 1};
       if (e.mark.is_null()) p = {1, 1};
@@ -128,7 +137,10 @@ class Parser {
     });
     if (diags_.size() > kMaxDiagnostics) diags_.resize(kMaxDiagnostics);
     result.diagnostics = std::move(diags_);
-    if (result.diagnostics.empty()) {
+    const bool errors = std::any_of(
+        result.diagnostics.begin(), result.diagnostics.end(),
+        [](const Diagnostic& d) { return d.severity == Diagnostic::Severity::kError; });
+    if (!errors) {
       result.policy =
           std::make_shared<const Policy>(std::move(c_), ContentHash(text), std::string(text));
     }
@@ -647,6 +659,7 @@ class Parser {
         continue;
       }
       RegionOverride region;
+      region.position = Pos(e.key);
       auto f = ReadMap(e.value, what, {"default_window", "categories", "thresholds", "windows"});
       if (!f) continue;
       if (f->count("default_window")) {
@@ -774,7 +787,9 @@ absl::StatusOr<std::shared_ptr<const Policy>> CompilePolicy(absl::string_view te
   ParseResult result = ParsePolicy(text, filename);
   if (result.policy != nullptr) return result.policy;
   std::vector<std::string> lines;
-  for (const Diagnostic& d : result.diagnostics) lines.push_back(d.ToString());
+  for (const Diagnostic& d : result.diagnostics) {
+    if (d.severity == Diagnostic::Severity::kError) lines.push_back(d.ToString());
+  }
   return absl::InvalidArgumentError(absl::StrJoin(lines, "\n"));
 }
 

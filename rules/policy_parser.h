@@ -19,22 +19,27 @@ struct Diagnostic {
   std::string file;
   SourcePosition position;
   std::string message;
+  // A warning (lint: a valid policy that probably does not do what its author meant) does not
+  // stop the policy from loading; an error does.
+  enum class Severity { kError, kWarning } severity = Severity::kError;
 
-  // "file:line:column: error: message", the form compilers and editors understand.
+  // "file:line:column: error: message" (or "warning:"), the form compilers and editors read.
   std::string ToString() const;
 };
 
 struct ParseResult {
-  // Null when there are diagnostics.
+  // Null when there are errors (warnings alone do not stop a policy).
   std::shared_ptr<const Policy> policy;
-  // In source order; at most 50.
+  // Errors and warnings in source order; at most 50. Warnings are looked for only in a policy
+  // without errors.
   std::vector<Diagnostic> diagnostics;
 };
 
 // Parses and validates `text`; `filename` only labels diagnostics. Never throws.
 ParseResult ParsePolicy(absl::string_view text, absl::string_view filename);
 
-// ParsePolicy, with the diagnostics joined one per line into an INVALID_ARGUMENT status.
+// ParsePolicy, with the errors joined one per line into an INVALID_ARGUMENT status. Warnings are
+// dropped; callers that show them use ParsePolicy.
 absl::StatusOr<std::shared_ptr<const Policy>> CompilePolicy(absl::string_view text,
                                                             absl::string_view filename);
 

@@ -127,6 +127,22 @@ TEST_F(PolicyTest, CheckPolicyExitsNonZeroWithPositionedDiagnostics) {
   EXPECT_THAT(result.output,
               StartsWith(bad + ":3:18: error: category 'spam'.points must be a whole number from "
                                "0 to 1000, found '-3'\n"));
+
+  // Lint: valid, so exit 0, but the inverted ladder is reported, positioned.
+  const std::string inverted = work_dir_ + "/inverted.yaml";
+  const std::string text =
+      "policy: inverted\ncategories:\n  spam: {points: 2}\nmilestones:\n  seller:\n"
+      "    - {id: close-6, at: 6, actions: [deactivate_store]}\n"
+      "    - {id: warn-48, at: 48, actions: [{type: warning, duration: 30d}]}\n";
+  ASSERT_NO_FATAL_FAILURE(WriteFileAtomically(inverted, text));
+  result = RunEnforcerd({"--check_policy=" + inverted});
+  EXPECT_TRUE(result.ExitedWith(0)) << result.output;
+  EXPECT_THAT(result.output,
+              HasSubstr(inverted + ":7:7: warning: milestones.seller: 'warn-48' at 48 points takes "
+                                   "a weaker action (warning) than 'close-6' at 6 points "
+                                   "(deactivate_store): the ladder is inverted\n"));
+  EXPECT_THAT(result.output, HasSubstr(absl::StrCat(inverted, ": valid policy inverted, version ",
+                                                    PolicyVersionOf(text), ", 1 warning\n")));
 }
 
 TEST_F(PolicyTest, RebuildStateReevaluatesUnderANewPolicyOnceAndRecordsIt) {
