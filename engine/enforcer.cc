@@ -209,7 +209,12 @@ absl::StatusOr<v1::GetStandingResponse> Enforcer::GetStanding(
     *out.mutable_tier() = SummarizeStanding(*policy, empty, now).tier;
     return out;
   }
-  StandingSummary summary = SummarizeStanding(*policy, *state, now);
+  // Until the subject is re-evaluated its aggregates cover only the windows of the policy it was
+  // decided under: its points and tier are shown under that one (evaluated_under), which is what
+  // its actions follow too.
+  std::shared_ptr<const Policy> decided_under = policies_->Find(state->policy_version());
+  StandingSummary summary =
+      SummarizeStanding(decided_under != nullptr ? *decided_under : *policy, *state, now);
   out.set_standing(summary.standing);
   out.set_active_points(SaturateToInt32(summary.active_points));
   for (v1::Action& a : summary.active_actions) *out.add_active_actions() = std::move(a);

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/synchronization/notification.h"
 #include "engine/policy_loader.h"
@@ -349,6 +350,25 @@ TEST_F(EnforcerTest, AReloadThatOnlyChangesCommentsReevaluatesNobody) {
   int reevaluations = 0;
   for (const v1::LedgerEntry& e : *log) reevaluations += e.has_reevaluation() ? 1 : 0;
   EXPECT_EQ(reevaluations, 1);
+}
+
+TEST_F(EnforcerTest, UntilReevaluatedStandingIsThatOfThePolicyTheSubjectWasDecidedUnder) {
+  Activate("policy: short\ndefault_window: 30d\ncategories: {spam: {points: 2}}\n");
+  const std::string short_version = enforcer_->policy()->version();
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(Report(SellerReport(absl::StrCat("s", i), "spam")).ok());
+    clock_.Advance(absl::Hours(24 * 40));
+  }
+  Activate("policy: long\ndefault_window: 365d\ncategories: {spam: {points: 2}}\n");
+  // Not re-evaluated yet: points and actions as the 30-day policy has them, and it says so.
+  v1::GetStandingResponse s = Standing(v1::SELLER, "seller-1");
+  EXPECT_EQ(s.evaluated_under(), short_version);
+  EXPECT_EQ(s.active_points(), 0);
+  // Its next report re-evaluates it under the 365-day policy first: every report counts again.
+  ASSERT_TRUE(Report(SellerReport("s5", "spam")).ok());
+  s = Standing(v1::SELLER, "seller-1");
+  EXPECT_EQ(s.evaluated_under(), enforcer_->policy()->version());
+  EXPECT_EQ(s.active_points(), 12);
 }
 
 TEST_F(EnforcerTest, TakeDownCategoriesNeedTheObjectToTakeDown) {

@@ -43,15 +43,20 @@ std::shared_ptr<const Policy> PolicyRegistry::Find(const std::string& version) {
     absl::MutexLock lock(&mu_);
     auto it = known_.find(version);
     if (it != known_.end()) return it->second;
+    if (version.empty() || unknown_.count(version)) return nullptr;
   }
-  if (version.empty()) return nullptr;
   absl::StatusOr<std::optional<v1::PolicyActivation>> stored = store_->GetPolicyVersion(version);
-  if (!stored.ok() || !stored->has_value()) return nullptr;
+  if (!stored.ok()) return nullptr;  // a read error: try again next time
   absl::StatusOr<std::shared_ptr<const Policy>> compiled =
-      CompilePolicy((*stored)->text(), (*stored)->source());
-  // A stored text that no longer compiles (a stricter parser) or hashes differently cannot be
-  // replayed: such decisions are folded as recorded.
-  if (!compiled.ok() || (*compiled)->version() != version) return nullptr;
+      stored->has_value() ? CompilePolicy((*stored)->text(), (*stored)->source())
+                          : absl::NotFoundError("not stored");
+  // A version the ledger never stored (schema 1), or whose text no longer compiles (a stricter
+  // parser) or hashes differently, cannot be replayed: such decisions are folded as recorded.
+  if (!compiled.ok() || (*compiled)->version() != version) {
+    absl::MutexLock lock(&mu_);
+    unknown_.insert(version);
+    return nullptr;
+  }
   absl::MutexLock lock(&mu_);
   known_[version] = *compiled;
   return *compiled;

@@ -7,6 +7,7 @@
 #define ENFORCERD_ENGINE_POLICY_REGISTRY_H_
 
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 
@@ -49,6 +50,8 @@ class PolicyRegistry {
   std::shared_ptr<const Policy> active_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::shared_ptr<const Policy>> known_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<const Policy> committed_ ABSL_GUARDED_BY(mu_);
+  // Versions the ledger does not hold (or that no longer compile): not read again on every call.
+  std::set<std::string> unknown_ ABSL_GUARDED_BY(mu_);
   // The last activation recorded in the ledger (writer thread only).
   std::optional<v1::PolicyActivation> last_activation_;
   bool loaded_last_activation_ = false;

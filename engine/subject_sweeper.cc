@@ -71,7 +71,7 @@ absl::StatusOr<SweepReport> SubjectSweeper::ReevaluateAll() {
   if (running_.exchange(true)) {
     return absl::FailedPreconditionError("a re-evaluation of every subject is already running");
   }
-  cancelled_ = false;
+  if (cancelled_) return absl::CancelledError("enforcerd is shutting down");
   {
     absl::MutexLock lock(&mu_);
     first_error_ = absl::OkStatus();

@@ -44,7 +44,8 @@ class SubjectSweeper {
   // re-evaluated stay so).
   absl::StatusOr<SweepReport> ReevaluateAll();
 
-  // Makes a running sweep stop at its next subject (for shutdown).
+  // Makes a running sweep stop at its next subject, and every later one refuse to start (for
+  // shutdown).
   void Cancel() { cancelled_ = true; }
 
  private:

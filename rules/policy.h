@@ -34,10 +34,10 @@ inline constexpr int kAggregateRetentionDays = 3650;
 // above the threshold).
 enum class RepeatMode {
   // The rule's actions stay in force while the condition holds, and at least their duration from
-  // when the subject reached it: a timed action ends at the later of (the time the level was
-  // reached + duration) and the moment expiring points (or counts) take the subject below the
-  // threshold. It is reissued only when that moment moves later. A subject is never shown clean
-  // while it sits in a tier. The default.
+  // when they were issued: a timed action ends at the later of (issue time + duration) and the
+  // moment expiring points (or counts) take the subject below the threshold. It is reissued only
+  // when that moment moves later (a subject that dips below and comes back while the action
+  // still runs keeps it). A subject is never shown clean while it sits in a tier. The default.
   kWhileAtOrAbove,
   // Every violation that leaves the condition holding issues the actions afresh, each running its
   // duration from that violation (Shopee: "extended if more points accrue").

@@ -154,13 +154,14 @@ ReevaluationOutcome Reevaluate(const Policy& policy, const Policy* previous,
                                const std::vector<RecordedViolation>& violations, absl::Time now,
                                const std::string& id_prefix) {
   ReevaluationOutcome out;
-  PruneState(&policy, now, &current);
   const int64_t today = UnixDay(now);
   v1::Reevaluation& record = out.record;
   record.set_policy_version(policy.version());
   record.set_previous_policy_version(current.policy_version());
+  // Scored before the state is trimmed to the new policy's windows, which may be shorter.
   record.set_active_points_before(SaturateToInt32(
       PointsScore(previous != nullptr ? *previous : policy, current, today).active_points()));
+  PruneState(&policy, now, &current);
   record.set_standing_before(DeriveStanding(current.actions(), now));
   *record.mutable_decided_at() = ToProtoTime(now);
   record.set_reason(absl::StrCat(PolicyLabel(policy),

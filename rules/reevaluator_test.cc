@@ -230,6 +230,21 @@ milestones:
   EXPECT_EQ(r.standing_after(), v1::SUSPENDED);
 }
 
+TEST(Reevaluation, PointsBeforeAreThoseOfThePreviousPolicy) {
+  auto longer = MustCompile("policy: long\ndefault_window: 365d\ncategories: {spam: {points: 2}}\n");
+  auto shorter = MustCompile("policy: short\ndefault_window: 30d\ncategories: {spam: {points: 2}}\n");
+  std::map<std::string, const Policy*> known = {{longer->version(), longer.get()},
+                                                {shorter->version(), shorter.get()}};
+  MiniLedger seller(v1::SELLER);
+  for (int i = 0; i < 5; ++i) {
+    seller.Report(*longer, known, Facts("spam", Days(kStart, 40 * i)), Days(kStart, 40 * i));
+  }
+  seller.Reevaluate(*shorter, known, Days(kStart, 161));
+  const v1::Reevaluation& r = seller.log()[seller.log().size() - 1].reevaluation();
+  EXPECT_EQ(r.active_points_before(), 10) << "all five under the 365-day policy";
+  EXPECT_EQ(r.active_points(), 2) << "only the last one is within 30 days under the new one";
+}
+
 // Policies the property test switches between: same categories, different ladders and windows.
 constexpr char kPolicyB[] = R"yaml(
 policy: alternative
