@@ -35,9 +35,11 @@ struct SweepReport {
 
 class SubjectSweeper {
  public:
-  // All pointers must outlive the sweeper.
+  // All pointers must outlive the sweeper. A re-evaluation replays the subject's ledger on the
+  // writer thread (tens of ms for a seller with years of daily reports), so only a few are in
+  // flight at once: a commit group holds at most that many, and reports wait at most that long.
   SubjectSweeper(LedgerStore* store, LedgerWriter* writer, PolicyRegistry* policies, Clock* clock,
-                 int max_in_flight = 256);
+                 int max_in_flight = 4);
 
   // Blocks until every subject has been visited. FAILED_PRECONDITION while another sweep runs;
   // CANCELLED after Cancel(); UNAVAILABLE if the ledger cannot be written (subjects already
