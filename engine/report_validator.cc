@@ -99,7 +99,7 @@ absl::Status ValidateReportFields(const v1::ReportViolationRequest& r, absl::Tim
   for (auto [field, value] :
        {std::make_pair("seller_id", &r.seller_id()), std::make_pair("creator_id", &r.creator_id()),
         std::make_pair("rights_holder_id", &r.rights_holder_id()),
-        std::make_pair("reporter", &r.reporter())}) {
+        std::make_pair("right_id", &r.right_id()), std::make_pair("reporter", &r.reporter())}) {
     if (!(s = CheckId(field, *value, ReportLimits::kMaxIdBytes, false)).ok()) return s;
   }
   if (!(s = CheckId("object_id", r.object_id(), ReportLimits::kMaxObjectIdBytes, false)).ok()) {

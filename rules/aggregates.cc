@@ -40,7 +40,8 @@ void AddToBuckets(const ViolationFacts& v, int64_t day, v1::SubjectState* state)
 void AddToHolderBuckets(const ViolationFacts& v, int64_t day, v1::SubjectState* state) {
   for (v1::HolderBucket& b : *state->mutable_holder_buckets()) {
     if (b.day() == day && b.category() == v.category && b.source() == v.source &&
-        b.region() == v.region && b.rights_holder_id() == v.rights_holder_id) {
+        b.region() == v.region && b.rights_holder_id() == v.rights_holder_id &&
+        b.right_id() == v.right_id) {
       b.set_count(b.count() + 1);
       return;
     }
@@ -51,6 +52,7 @@ void AddToHolderBuckets(const ViolationFacts& v, int64_t day, v1::SubjectState* 
   b->set_source(v.source);
   b->set_region(v.region);
   b->set_rights_holder_id(v.rights_holder_id);
+  b->set_right_id(v.right_id);
   b->set_count(1);
   KeepOrderedByDay(state->mutable_holder_buckets(), day);
 }
@@ -66,6 +68,7 @@ ViolationFacts FactsOf(const v1::Violation& violation) {
   v.source = r.source();
   v.region = r.region();
   v.rights_holder_id = r.rights_holder_id();
+  v.right_id = r.right_id();
   v.object_id = r.object_id();
   v.occurred_at = FromProtoTime(r.occurred_at());
   return v;
@@ -74,7 +77,7 @@ ViolationFacts FactsOf(const v1::Violation& violation) {
 void FoldViolationFacts(const ViolationFacts& v, v1::SubjectState* state) {
   const int64_t day = UnixDay(v.occurred_at);
   AddToBuckets(v, day, state);
-  if (!v.rights_holder_id.empty()) AddToHolderBuckets(v, day, state);
+  if (!v.rights_holder_id.empty() || !v.right_id.empty()) AddToHolderBuckets(v, day, state);
   if (state->lifetime_violations() < std::numeric_limits<int64_t>::max()) {
     state->set_lifetime_violations(state->lifetime_violations() + 1);
   }

@@ -37,6 +37,7 @@ std::string CountFilterText(const CountRule& rule, const ViolationFacts& v) {
   }
   if (rule.same_rights_holder)
     absl::StrAppend(&text, " by rights holder '", v.rights_holder_id, "'");
+  if (rule.same_right) absl::StrAppend(&text, " against right '", v.right_id, "'");
   return text;
 }
 
@@ -61,7 +62,7 @@ void ClearLapsedMarks(const Policy& policy, const PointsScore& before, int64_t t
     }
     for (const CountRule& rule : policy.count_rules()) {
       if (rule.id != m.rule_id() || rule.repeat != RepeatMode::kOnCrossing) continue;
-      CountSubject group{m.category(), v1::SOURCE_UNSPECIFIED, m.rights_holder_id()};
+      CountSubject group{m.category(), v1::SOURCE_UNSPECIFIED, m.rights_holder_id(), m.right_id()};
       holds = CountScore(policy, rule, *state, group, today).Holds();
     }
     if (!holds) marks->DeleteSubrange(i, 1);
@@ -145,8 +146,8 @@ void Decider::TakeDown(const CategoryPolicy& category) {
   f->set_rule_id(category.id);
   f->set_reason(reason);
   v1::Action* a = d.add_actions();
-  a->set_action_id(absl::StrCat(v_.violation_id, "/",
-                                v1::SubjectKind_Name(out_->state.subject().kind()), "/1"));
+  a->set_action_id(
+      absl::StrCat(v_.violation_id, "/", v1::SubjectKind_Name(out_->state.subject().kind()), "/1"));
   a->set_type(v1::ACTION_TAKE_DOWN);
   *a->mutable_subject() = out_->state.subject();
   a->set_object_id(v_.object_id);
@@ -189,7 +190,7 @@ void Decider::Milestones(const PointsScore& before, const PointsScore& after, in
 
 void Decider::CountRules() {
   const LedgerKind ledger = LedgerOf(out_->state.subject().kind());
-  const CountSubject self{v_.category, v_.source, v_.rights_holder_id};
+  const CountSubject self{v_.category, v_.source, v_.rights_holder_id, v_.right_id};
   const int64_t day = UnixDay(v_.occurred_at);
   for (const CountRule& rule : policy_.count_rules()) {
     if (!rule.AppliesTo(ledger) || !CountRuleMatches(rule, self)) continue;
@@ -218,6 +219,7 @@ void Decider::CountRules() {
         mark->set_group(group);
         if (rule.same_category) mark->set_category(v_.category);
         if (rule.same_rights_holder) mark->set_rights_holder_id(v_.rights_holder_id);
+        if (rule.same_right) mark->set_right_id(v_.right_id);
         Record(rule.id, rule.message, why, true);
         Ask(rule.id, firings_.back().reason(), rule.actions);
         break;

@@ -32,6 +32,7 @@ struct ViolationFacts {
   v1::Source source = v1::SOURCE_UNSPECIFIED;
   std::string region;
   std::string rights_holder_id;
+  std::string right_id;
   std::string object_id;
   absl::Time occurred_at;
   // Object actions (take-down) are emitted once per violation, on the first subject evaluated.

@@ -180,6 +180,43 @@ TEST_F(ModelTest, HigherActionsSupersedeLowerOnesInOneDecision) {
   EXPECT_EQ(d.standing_after(), v1::REVOKED);
 }
 
+// Count rules per IP right (Alibaba.com: three infringements of a single right terminate).
+TEST_F(ModelTest, SameRightCountsTheViolationsOfOneRightWhoeverReportsThem) {
+  auto policy = MustCompile(R"(policy: rights
+categories:
+  ip: {points: 1, take_down: true}
+count_rules:
+  - id: three-against-one-right
+    match: {same_right: true}
+    at_least: 3
+    within: 365d
+    actions: [deactivate_store]
+)");
+  auto report = [&](const std::string& holder, const std::string& right, int day) {
+    ViolationFacts v;
+    v.violation_id = "v" + std::to_string(++next_id_);
+    v.category = "ip";
+    v.source = v1::SOURCE_RIGHTS_HOLDER_COMPLAINT;
+    v.rights_holder_id = holder;
+    v.right_id = right;
+    v.object_id = "listing";
+    v.occurred_at = Days(kStart, day);
+    Evaluation e = EvaluateViolation(*policy, seller_, v, Days(kStart, day));
+    seller_ = e.state;
+    return e.decision;
+  };
+  // Two holders (a brand and its licensee) report the same trademark; another right in between.
+  EXPECT_EQ(Fired(report("brand-a", "TM-1", 0)), Ids{"ip"});
+  EXPECT_EQ(Fired(report("brand-a", "TM-2", 1)), Ids{"ip"});
+  EXPECT_EQ(Fired(report("licensee", "TM-1", 2)), Ids{"ip"});
+  EXPECT_EQ(Fired(report("brand-a", "", 3)), Ids{"ip"}) << "no right named: not counted";
+  v1::Decision d = report("brand-a", "TM-1", 4);
+  EXPECT_EQ(Fired(d), (Ids{"ip", "three-against-one-right"}));
+  EXPECT_EQ(d.rules_fired(1).reason(),
+            "3 violations against right 'TM-1' within 365 days reached the limit of 3");
+  EXPECT_EQ(d.standing_after(), v1::DEACTIVATED);
+}
+
 TEST_F(ModelTest, RunawaySumsSaturateInsteadOfWrapping) {
   auto policy = MustCompile("policy: big\ncategories: {huge: {points: 1000}}\n");
   v1::WindowBucket* b = seller_.add_buckets();

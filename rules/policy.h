@@ -110,6 +110,7 @@ struct CountRule {
   std::set<std::string> categories;  // empty: any category
   std::set<v1::Source> sources;      // empty: any source
   bool same_rights_holder = false;   // only violations with the new one's rights holder
+  bool same_right = false;           // only violations of the new one's IP right (right_id)
   bool same_category = false;        // only violations of the new one's category
   int at_least = 0;
   int within_days = 0;

@@ -137,9 +137,9 @@ class Parser {
     });
     if (diags_.size() > kMaxDiagnostics) diags_.resize(kMaxDiagnostics);
     result.diagnostics = std::move(diags_);
-    const bool errors = std::any_of(
-        result.diagnostics.begin(), result.diagnostics.end(),
-        [](const Diagnostic& d) { return d.severity == Diagnostic::Severity::kError; });
+    const bool errors =
+        std::any_of(result.diagnostics.begin(), result.diagnostics.end(),
+                    [](const Diagnostic& d) { return d.severity == Diagnostic::Severity::kError; });
     if (!errors) {
       result.policy =
           std::make_shared<const Policy>(std::move(c_), ContentHash(text), std::string(text));
@@ -606,8 +606,9 @@ class Parser {
     }
     if (f.count("match")) {
       const std::string mw = absl::StrCat(what, ".match");
-      auto m = ReadMap(f["match"].value, mw,
-                       {"categories", "sources", "same_rights_holder", "same_category"});
+      auto m =
+          ReadMap(f["match"].value, mw,
+                  {"categories", "sources", "same_rights_holder", "same_right", "same_category"});
       if (m) {
         if (m->count("categories")) {
           ForEachItem((*m)["categories"].value, absl::StrCat(mw, ".categories"),
@@ -627,6 +628,9 @@ class Parser {
         if (m->count("same_rights_holder")) {
           ReadBool((*m)["same_rights_holder"].value, absl::StrCat(mw, ".same_rights_holder"),
                    &rule.same_rights_holder);
+        }
+        if (m->count("same_right")) {
+          ReadBool((*m)["same_right"].value, absl::StrCat(mw, ".same_right"), &rule.same_right);
         }
         if (m->count("same_category")) {
           ReadBool((*m)["same_category"].value, absl::StrCat(mw, ".same_category"),

@@ -5,6 +5,7 @@
 #include "rules/policy_parser.h"
 
 #include <dirent.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -13,15 +14,12 @@
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "base/test_files.h"
 
 namespace enforcer {
 namespace {
-
 
 std::vector<std::string> TestdataFiles(absl::string_view suffix) {
   std::vector<std::string> names;
@@ -120,8 +118,10 @@ TEST(PolicyParser, CompilePolicyJoinsDiagnosticsIntoInvalidArgument) {
 }
 
 TEST(PolicyParser, NeverThrowsOnGarbage) {
-  const char* inputs[] = {"", "[", "{", ": :", "\t", "policy: [", "- - -", "policy: *x",
-                          "categories: {a: {points: {low: [1]}}}", "\xff\xfe", "policy: p\0x"};
+  const char* inputs[] = {"",         "[",           "{",
+                          ": :",      "\t",          "policy: [",
+                          "- - -",    "policy: *x",  "categories: {a: {points: {low: [1]}}}",
+                          "\xff\xfe", "policy: p\0x"};
   for (const char* in : inputs) {
     ParseResult r = ParsePolicy(in, "g.yaml");
     EXPECT_EQ(r.policy, nullptr) << in;

@@ -231,8 +231,10 @@ milestones:
 }
 
 TEST(Reevaluation, PointsBeforeAreThoseOfThePreviousPolicy) {
-  auto longer = MustCompile("policy: long\ndefault_window: 365d\ncategories: {spam: {points: 2}}\n");
-  auto shorter = MustCompile("policy: short\ndefault_window: 30d\ncategories: {spam: {points: 2}}\n");
+  auto longer =
+      MustCompile("policy: long\ndefault_window: 365d\ncategories: {spam: {points: 2}}\n");
+  auto shorter =
+      MustCompile("policy: short\ndefault_window: 30d\ncategories: {spam: {points: 2}}\n");
   std::map<std::string, const Policy*> known = {{longer->version(), longer.get()},
                                                 {shorter->version(), shorter.get()}};
   MiniLedger seller(v1::SELLER);

@@ -6,7 +6,8 @@ namespace enforcer {
 namespace {
 
 TEST(Regions, AssignedCodes) {
-  for (const char* code : {"US", "PH", "TW", "GB", "DE", "AD", "ZW", "SG", "VN", "TH", "MY", "ID"}) {
+  for (const char* code :
+       {"US", "PH", "TW", "GB", "DE", "AD", "ZW", "SG", "VN", "TH", "MY", "ID"}) {
     EXPECT_TRUE(IsIsoRegionCode(code)) << code;
   }
 }

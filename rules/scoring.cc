@@ -120,6 +120,7 @@ std::string CountGroup(const CountRule& rule, const CountSubject& v) {
   if (rule.same_rights_holder) {
     absl::StrAppend(&group, group.empty() ? "" : ",", "rights_holder=", v.rights_holder_id);
   }
+  if (rule.same_right) absl::StrAppend(&group, group.empty() ? "" : ",", "right=", v.right_id);
   return group;
 }
 
@@ -127,6 +128,7 @@ bool CountRuleMatches(const CountRule& rule, const CountSubject& v) {
   if (!rule.categories.empty() && !rule.categories.count(v.category)) return false;
   if (!rule.sources.empty() && !rule.sources.count(v.source)) return false;
   if (rule.same_rights_holder && v.rights_holder_id.empty()) return false;
+  if (rule.same_right && v.right_id.empty()) return false;
   return true;
 }
 
@@ -142,9 +144,11 @@ CountScore::CountScore(const Policy& policy, const CountRule& rule, const v1::Su
     return !rule.same_category || category == v.category;
   };
   const int64_t oldest = today - policy.RetentionDays();
-  if (rule.same_rights_holder) {
+  if (rule.same_rights_holder || rule.same_right) {
     for (const v1::HolderBucket& b : state.holder_buckets()) {
-      if (b.day() < oldest || b.rights_holder_id() != v.rights_holder_id) continue;
+      if (b.day() < oldest) continue;
+      if (rule.same_rights_holder && b.rights_holder_id() != v.rights_holder_id) continue;
+      if (rule.same_right && b.right_id() != v.right_id) continue;
       if (filter(b.category(), b.source())) matching_.push_back({b.day(), b.count(), &b.region()});
     }
   } else {

@@ -78,6 +78,7 @@ struct CountSubject {
   std::string category;
   v1::Source source = v1::SOURCE_UNSPECIFIED;
   std::string rights_holder_id;
+  std::string right_id;
 };
 
 // The group a count rule counts in for `v`: "" unless it counts per category or rights holder.

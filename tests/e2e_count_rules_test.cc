@@ -1,0 +1,68 @@
+// Count rules per intellectual-property right, end to end: reports name the right infringed
+// (`right_id`), and the default pack's `ip-same-right` closes a store at the third violation of
+// one right within 365 days, whoever reported them (Alibaba.com's rule).
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "proto/enforcer.pb.h"
+#include "tests/e2e_support.h"
+
+namespace enforcer::e2e {
+namespace {
+
+using ::testing::ElementsAre;
+
+class CountRulesTest : public EnforcerdTest {
+ protected:
+  CountRulesTest() { UseTestingClock(TestingClockStart()); }
+
+  // A low-severity valid IP complaint (4 points) by `holder` against `right`, a day after the last.
+  v1::ReportViolationResponse Complaint(const std::string& id, const std::string& holder,
+                                        const std::string& right) {
+    AdvanceClock(absl::Hours(24));
+    v1::ReportViolationRequest r = SellerReport(id, "seller-r", "ip_complaint_valid");
+    r.set_severity(v1::SEVERITY_LOW);
+    r.set_source(v1::SOURCE_RIGHTS_HOLDER_COMPLAINT);
+    r.set_object_id("listing-" + id);
+    r.set_rights_holder_id(holder);
+    r.set_right_id(right);
+    return ReportOk(r);
+  }
+};
+
+TEST_F(CountRulesTest, ThreeInfringementsOfOneRightCloseTheStoreWhoeverReportsThem) {
+  // A brand, its licensee and its agent each enforce trademark TM-77 (so no single holder reaches
+  // the per-holder rule); another mark in between.
+  Complaint("c1", "brand-a", "TM-77");
+  Complaint("c2", "brand-z", "TM-12");
+  Complaint("c3", "licensee-b", "TM-77");
+  const v1::ReportViolationResponse third = Complaint("c4", "agent-c", "TM-77");
+  ASSERT_EQ(third.decisions_size(), 1);
+  const v1::Decision& d = third.decisions(0);
+  EXPECT_THAT(FiredRules(d), ElementsAre("ip_complaint_valid", "ip-same-right"));
+  EXPECT_THAT(ActionTypes(d), ElementsAre(v1::ACTION_TAKE_DOWN, v1::ACTION_DEACTIVATE_STORE));
+  EXPECT_EQ(d.rules_fired(1).reason(),
+            "Three infringements of one intellectual-property right close the store (3 "
+            "'counterfeit_confirmed' or 'ip_complaint_valid' violations against right 'TM-77' "
+            "within 365 days reached the limit of 3)");
+  EXPECT_EQ(StandingOk(Seller("seller-r")).standing(), v1::DEACTIVATED);
+  // The right is recorded with the violation, as sent.
+  EXPECT_EQ(third.violation().report().right_id(), "TM-77");
+}
+
+TEST_F(CountRulesTest, ABadRightIdIsRefusedAndWritesNothing) {
+  v1::ReportViolationRequest r = SellerReport("bad-right", "seller-x", "ip_complaint_valid");
+  r.set_object_id("listing-1");
+  r.set_right_id(std::string(129, 'x'));
+  v1::ReportViolationResponse response;
+  const grpc::Status s = Report(r, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "right_id: is 129 bytes; at most 128 are allowed");
+  EXPECT_EQ(StandingOk(Seller("seller-x")).lifetime_violations(), 0);
+}
+
+}  // namespace
+}  // namespace enforcer::e2e
