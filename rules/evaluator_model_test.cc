@@ -217,6 +217,37 @@ count_rules:
   EXPECT_EQ(d.standing_after(), v1::DEACTIVATED);
 }
 
+// Daily point caps (AliExpress: general violations count at most 6 points a day).
+TEST_F(ModelTest, ADailyCapLimitsACategorysPointsPerDayOfOccurrence) {
+  auto policy = MustCompile(R"(policy: capped
+categories:
+  listing_issue: {points: 2, daily_cap: 5}
+  fraud_signal: {points: 3}
+milestones:
+  seller:
+    - {id: warn-10, at: 10, actions: [{type: warning, duration: 30d}]}
+)");
+  std::vector<int> added;
+  for (int i = 0; i < 4; ++i)
+    added.push_back(Decide(*policy, &seller_, {"listing_issue"}, kStart).points_added());
+  EXPECT_EQ(added, (std::vector<int>{2, 2, 1, 0})) << "5 points on that day at most";
+  // Other categories are not capped, and the next day has a cap of its own.
+  EXPECT_EQ(Decide(*policy, &seller_, {"fraud_signal"}, kStart).points_added(), 3);
+  v1::Decision d = Decide(*policy, &seller_, {"listing_issue"}, Days(kStart, 1));
+  EXPECT_EQ(d.points_added(), 2);
+  EXPECT_EQ(d.active_points(), 10);
+  EXPECT_EQ(Fired(d), Ids{"warn-10"});
+  // A late report of a capped day adds nothing.
+  EXPECT_EQ(
+      Decide(*policy, &seller_, {"listing_issue", absl::Hours(24)}, Days(kStart, 1)).points_added(),
+      0);
+  const StandingSummary s = SummarizeStanding(*policy, seller_, Days(kStart, 1));
+  ASSERT_EQ(s.category_counts.size(), 2u);
+  EXPECT_EQ(s.category_counts[1].category(), "listing_issue");
+  EXPECT_EQ(s.category_counts[1].count(), 6);
+  EXPECT_EQ(s.category_counts[1].active_points(), 7);
+}
+
 TEST_F(ModelTest, RunawaySumsSaturateInsteadOfWrapping) {
   auto policy = MustCompile("policy: big\ncategories: {huge: {points: 1000}}\n");
   v1::WindowBucket* b = seller_.add_buckets();

@@ -75,6 +75,8 @@ struct CategoryPolicy {
   int severity_points[5] = {0, 0, 0, 0, 0};
   v1::Severity default_severity = v1::SEVERITY_UNSPECIFIED;
   std::optional<int> window_days;  // nullopt: the policy's (or region's) default window
+  // At most this many points a UTC day (of occurrence) from this category (AliExpress: 6).
+  std::optional<int> daily_cap;
   bool counts_for_seller = true;
   bool counts_for_creator = false;
   bool take_down = false;

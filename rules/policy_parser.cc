@@ -468,8 +468,8 @@ class Parser {
       if (!ReadId(e.key, "category id", false, &cat.id)) continue;
       cat.position = Pos(e.key);
       auto fields = ReadMap(e.value, what,
-                            {"description", "points", "default_severity", "window", "ledgers",
-                             "take_down", "zero_tolerance"});
+                            {"description", "points", "default_severity", "window", "daily_cap",
+                             "ledgers", "take_down", "zero_tolerance"});
       if (!fields) continue;
       Fields& f = *fields;
       if (f.count("description"))
@@ -497,6 +497,12 @@ class Parser {
         int days = 0;
         if (ReadDays(f["window"].value, absl::StrCat(what, ".window"), &days))
           cat.window_days = days;
+      }
+      if (f.count("daily_cap")) {
+        int cap = 0;
+        if (ReadInt(f["daily_cap"].value, absl::StrCat(what, ".daily_cap"), 1, kMaxPoints, &cap)) {
+          cat.daily_cap = cap;
+        }
       }
       if (f.count("ledgers")) {
         ReadLedgers(f["ledgers"].value, absl::StrCat(what, ".ledgers"), &cat.counts_for_seller,

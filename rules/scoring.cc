@@ -37,6 +37,48 @@ int64_t ViolationPoints(const Policy& policy, const CategoryPolicy& category, v1
   return policy.Points(category, severity, region);
 }
 
+namespace {
+
+// One bucket's points under the policy, before and after its category's daily cap.
+struct Scored {
+  int64_t day;
+  const CategoryPolicy* category;
+  int window;
+  int64_t expire_day;
+  int64_t count;
+  int64_t points;
+  const std::string* region;
+};
+
+// Caps each (day, category) with a daily_cap. The points that count longest are kept first, so
+// the result does not depend on the order reports arrived in. `scored` is ordered by day.
+void ApplyDailyCaps(std::vector<Scored>* scored) {
+  for (size_t first = 0; first < scored->size();) {
+    size_t end = first;
+    while (end < scored->size() && (*scored)[end].day == (*scored)[first].day) ++end;
+    for (size_t i = first; i < end; ++i) {
+      const CategoryPolicy* category = (*scored)[i].category;
+      if (!category->daily_cap) continue;
+      std::vector<Scored*> same;
+      for (size_t j = first; j < end; ++j) {
+        if ((*scored)[j].category == category) same.push_back(&(*scored)[j]);
+      }
+      if (same.front() != &(*scored)[i]) continue;  // each (day, category) once
+      std::stable_sort(same.begin(), same.end(), [](const Scored* a, const Scored* b) {
+        return a->expire_day > b->expire_day;
+      });
+      int64_t left = *category->daily_cap;
+      for (Scored* s : same) {
+        s->points = std::min(s->points, left);
+        left -= s->points;
+      }
+    }
+    first = end;
+  }
+}
+
+}  // namespace
+
 PointsScore::PointsScore(const Policy& policy, const v1::SubjectState& state, int64_t today)
     : policy_(policy) {
   // Buckets are ordered by day: skip straight past those older than every points window.
@@ -46,23 +88,27 @@ PointsScore::PointsScore(const Policy& policy, const v1::SubjectState& state, in
       std::lower_bound(buckets.begin(), buckets.end(), oldest,
                        [](const v1::WindowBucket& b, int64_t day) { return b.day() < day; });
   const LedgerKind ledger = LedgerOf(state.subject().kind());
+  std::vector<Scored> scored;
   for (auto it = first; it != buckets.end(); ++it) {
     const v1::WindowBucket& b = *it;
     const CategoryPolicy* category = policy.FindCategory(b.category());
     // A category the policy in force no longer defines, or no longer counts against this ledger.
     if (category == nullptr || !category->CountsFor(ledger)) continue;
     const int window = policy.WindowDays(*category, b.region());
-    const int64_t expire_day = b.day() + window;
-    if (expire_day <= today) continue;
     const int64_t points =
         SaturatingMultiply(ViolationPoints(policy, *category, b.severity(), b.region()), b.count());
-    CategoryTotal& c = by_category_[b.category()];
-    c.count = SaturatingAdd(c.count, b.count());
-    c.points = SaturatingAdd(c.points, points);
-    c.window_days = std::max(c.window_days, window);
-    if (points == 0) continue;
-    total_ = SaturatingAdd(total_, points);
-    active_.push_back({expire_day, points, &b.region()});
+    scored.push_back({b.day(), category, window, b.day() + window, b.count(), points, &b.region()});
+  }
+  ApplyDailyCaps(&scored);
+  for (const Scored& s : scored) {
+    if (s.expire_day <= today) continue;
+    CategoryTotal& c = by_category_[s.category->id];
+    c.count = SaturatingAdd(c.count, s.count);
+    c.points = SaturatingAdd(c.points, s.points);
+    c.window_days = std::max(c.window_days, s.window);
+    if (s.points == 0) continue;
+    total_ = SaturatingAdd(total_, s.points);
+    active_.push_back({s.expire_day, s.points, s.region});
   }
   std::sort(active_.begin(), active_.end(), [](const Contribution& a, const Contribution& b) {
     return a.expire_day < b.expire_day;

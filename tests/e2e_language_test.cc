@@ -1,6 +1,8 @@
-// Count rules per intellectual-property right, end to end: reports name the right infringed
-// (`right_id`), and the default pack's `ip-same-right` closes a store at the third violation of
-// one right within 365 days, whoever reported them (Alibaba.com's rule).
+// Policy-language additions, end to end against the real binary:
+// - count rules per intellectual-property right: reports name the right infringed (`right_id`),
+//   and the default pack's `ip-same-right` closes a store at the third violation of one right
+//   within 365 days, whoever reported them (Alibaba.com's rule);
+// - daily point caps per category (AliExpress: 6 points a day).
 #include <string>
 #include <vector>
 
@@ -62,6 +64,39 @@ TEST_F(CountRulesTest, ABadRightIdIsRefusedAndWritesNothing) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(s.error_message(), "right_id: is 129 bytes; at most 128 are allowed");
   EXPECT_EQ(StandingOk(Seller("seller-x")).lifetime_violations(), 0);
+}
+
+class DailyCapTest : public EnforcerdTest {
+ protected:
+  DailyCapTest() {
+    UseTestingClock(TestingClockStart());
+    UsePolicyFile(R"(policy: daily-cap
+categories:
+  listing_guidelines: {points: 2, daily_cap: 6}
+milestones:
+  seller:
+    - {id: warn-8, at: 8, actions: [{type: warning, duration: 30d}]}
+)");
+  }
+};
+
+TEST_F(DailyCapTest, ACategoryAddsAtMostItsCapPerDay) {
+  std::vector<int> added;
+  for (int i = 0; i < 5; ++i) {
+    AdvanceClock(absl::Minutes(1));
+    const v1::ReportViolationResponse r =
+        ReportOk(SellerReport(absl::StrCat("same-day-", i), "seller-c", "listing_guidelines"));
+    added.push_back(r.decisions(0).points_added());
+  }
+  EXPECT_THAT(added, ElementsAre(2, 2, 2, 0, 0));
+  EXPECT_EQ(StandingOk(Seller("seller-c")).active_points(), 6);
+  EXPECT_EQ(StandingOk(Seller("seller-c")).lifetime_violations(), 5) << "all recorded";
+  // The next day has its own cap: 8 points, and the warning.
+  AdvanceClock(absl::Hours(24));
+  const v1::ReportViolationResponse next =
+      ReportOk(SellerReport("next-day", "seller-c", "listing_guidelines"));
+  EXPECT_EQ(next.decisions(0).points_added(), 2);
+  EXPECT_EQ(next.decisions(0).standing_after(), v1::WARNED);
 }
 
 }  // namespace
