@@ -248,7 +248,9 @@ void Decider::Run() {
   const int64_t points = after.active_points() - before.active_points();
   d.set_points_added(SaturateToInt32(points));
   d.set_active_points(SaturateToInt32(after.active_points()));
-  d.set_window_days(policy_.WindowDays(category, v_.region));
+  // The days the points count: the window, or less for a category that resets.
+  const int64_t day = UnixDay(v_.occurred_at);
+  d.set_window_days(static_cast<int>(policy_.ExpireDay(category, v_.region, day) - day));
 
   const bool take_down = v_.emit_object_actions && category.take_down && !v_.object_id.empty();
   if (take_down) TakeDown(category);

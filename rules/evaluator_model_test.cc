@@ -248,6 +248,26 @@ milestones:
   EXPECT_EQ(s.category_counts[1].active_points(), 7);
 }
 
+// Calendar resets (Shopee: points add up over the quarter, then reset).
+TEST_F(ModelTest, AQuarterlyResetEndsPointsWhenTheirQuarterEnds) {
+  auto policy = MustCompile(R"(policy: quarters
+default_window: 365d
+categories:
+  late_shipment: {points: 3, reset: quarterly}
+  counterfeit: {points: 10}
+)");
+  // 2026-09-21: the third quarter ends on 2026-09-30, nine days later.
+  v1::Decision d = Decide(*policy, &seller_, {"late_shipment"}, kStart);
+  EXPECT_EQ(d.window_days(), 10) << "2026-09-21 .. 2026-09-30";
+  Decide(*policy, &seller_, {"counterfeit"}, kStart);
+  EXPECT_EQ(SummarizeStanding(*policy, seller_, Days(kStart, 9)).active_points, 13);
+  // On 2026-10-01 the late shipment's points are gone; the counterfeit's (no reset) stay.
+  EXPECT_EQ(SummarizeStanding(*policy, seller_, Days(kStart, 10)).active_points, 10);
+  // A violation on the first day of a quarter counts for the whole quarter (92 days).
+  d = Decide(*policy, &seller_, {"late_shipment"}, Days(kStart, 10));
+  EXPECT_EQ(d.window_days(), 92) << "2026-10-01 .. 2026-12-31";
+}
+
 TEST_F(ModelTest, RunawaySumsSaturateInsteadOfWrapping) {
   auto policy = MustCompile("policy: big\ncategories: {huge: {points: 1000}}\n");
   v1::WindowBucket* b = seller_.add_buckets();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/time/civil_time.h"
+
 namespace enforcer {
 
 LedgerKind LedgerOf(v1::SubjectKind kind) {
@@ -75,6 +77,27 @@ const RegionOverride* Policy::FindRegion(absl::string_view region) const {
   if (region.empty()) return nullptr;
   auto it = c_.regions.find(region);
   return it == c_.regions.end() ? nullptr : &it->second;
+}
+
+namespace {
+
+// The first day (since the Unix epoch) of the calendar month or quarter after the one `day` is in.
+int64_t NextPeriodStart(int64_t day, CategoryPolicy::Reset reset) {
+  const absl::CivilDay epoch(1970, 1, 1);
+  const absl::CivilDay date = epoch + day;
+  const int months = reset == CategoryPolicy::Reset::kQuarterly ? 3 : 1;
+  const int first_month = static_cast<int>((date.month() - 1) / months * months + 1);
+  const absl::CivilDay next(absl::CivilMonth(date.year(), first_month) + months);
+  return next - epoch;
+}
+
+}  // namespace
+
+int64_t Policy::ExpireDay(const CategoryPolicy& category, absl::string_view region,
+                          int64_t day) const {
+  const int64_t window_end = day + WindowDays(category, region);
+  if (category.reset == CategoryPolicy::Reset::kNone) return window_end;
+  return std::min(window_end, NextPeriodStart(day, category.reset));
 }
 
 int Policy::WindowDays(const CategoryPolicy& category, absl::string_view region) const {

@@ -77,6 +77,9 @@ struct CategoryPolicy {
   std::optional<int> window_days;  // nullopt: the policy's (or region's) default window
   // At most this many points a UTC day (of occurrence) from this category (AliExpress: 6).
   std::optional<int> daily_cap;
+  // Calendar resets (Shopee: points reset every quarter): the points also stop counting when the
+  // UTC calendar month or quarter they occurred in ends, if that comes before their window does.
+  enum class Reset { kNone, kMonthly, kQuarterly } reset = Reset::kNone;
   bool counts_for_seller = true;
   bool counts_for_creator = false;
   bool take_down = false;
@@ -178,6 +181,9 @@ class Policy {
   // The resolved parameters for a violation in `region` ("" for none): a region's overrides win
   // over the category's own settings, which win over the region's and then the policy's default.
   int WindowDays(const CategoryPolicy& category, absl::string_view region) const;
+  // The first UTC day on which the points of a violation that occurred on `day` no longer count:
+  // `day` + the window, or the start of the next calendar period for a category that resets.
+  int64_t ExpireDay(const CategoryPolicy& category, absl::string_view region, int64_t day) const;
   int Points(const CategoryPolicy& category, v1::Severity severity, absl::string_view region) const;
   int MilestoneThreshold(const MilestoneRule& rule, absl::string_view region) const;
   int CountThreshold(const CountRule& rule, absl::string_view region) const;

@@ -468,8 +468,8 @@ class Parser {
       if (!ReadId(e.key, "category id", false, &cat.id)) continue;
       cat.position = Pos(e.key);
       auto fields = ReadMap(e.value, what,
-                            {"description", "points", "default_severity", "window", "daily_cap",
-                             "ledgers", "take_down", "zero_tolerance"});
+                            {"description", "points", "default_severity", "window", "reset",
+                             "daily_cap", "ledgers", "take_down", "zero_tolerance"});
       if (!fields) continue;
       Fields& f = *fields;
       if (f.count("description"))
@@ -497,6 +497,22 @@ class Parser {
         int days = 0;
         if (ReadDays(f["window"].value, absl::StrCat(what, ".window"), &days))
           cat.window_days = days;
+      }
+      if (f.count("reset")) {
+        static const std::vector<std::string> kResets = {"monthly", "quarterly"};
+        const YAML::Node& n = f["reset"].value;
+        std::string name;
+        if (ReadString(n, absl::StrCat(what, ".reset"), &name)) {
+          auto it = std::find(kResets.begin(), kResets.end(), name);
+          if (it == kResets.end()) {
+            Error(n,
+                  absl::StrCat(what, ".reset: unknown value '", name, "'",
+                               Suggestion(name, kResets), "; expected one of: monthly, quarterly"));
+          } else {
+            cat.reset = it == kResets.begin() ? CategoryPolicy::Reset::kMonthly
+                                              : CategoryPolicy::Reset::kQuarterly;
+          }
+        }
       }
       if (f.count("daily_cap")) {
         int cap = 0;

@@ -97,7 +97,8 @@ PointsScore::PointsScore(const Policy& policy, const v1::SubjectState& state, in
     const int window = policy.WindowDays(*category, b.region());
     const int64_t points =
         SaturatingMultiply(ViolationPoints(policy, *category, b.severity(), b.region()), b.count());
-    scored.push_back({b.day(), category, window, b.day() + window, b.count(), points, &b.region()});
+    scored.push_back({b.day(), category, window, policy.ExpireDay(*category, b.region(), b.day()),
+                      b.count(), points, &b.region()});
   }
   ApplyDailyCaps(&scored);
   for (const Scored& s : scored) {

@@ -2,7 +2,8 @@
 // - count rules per intellectual-property right: reports name the right infringed (`right_id`),
 //   and the default pack's `ip-same-right` closes a store at the third violation of one right
 //   within 365 days, whoever reported them (Alibaba.com's rule);
-// - daily point caps per category (AliExpress: 6 points a day).
+// - daily point caps per category (AliExpress: 6 points a day);
+// - calendar resets (Shopee: points reset when the quarter ends).
 #include <string>
 #include <vector>
 
@@ -97,6 +98,37 @@ TEST_F(DailyCapTest, ACategoryAddsAtMostItsCapPerDay) {
       ReportOk(SellerReport("next-day", "seller-c", "listing_guidelines"));
   EXPECT_EQ(next.decisions(0).points_added(), 2);
   EXPECT_EQ(next.decisions(0).standing_after(), v1::WARNED);
+}
+
+class QuarterlyResetTest : public EnforcerdTest {
+ protected:
+  QuarterlyResetTest() {
+    UseTestingClock(TestingClockStart());  // 2026-06-01 10:00 UTC
+    UsePolicyFile(R"(policy: quarterly
+default_window: 365d
+categories:
+  late_shipment: {points: 1, reset: quarterly}
+  prohibited_listing: {points: 2}
+milestones:
+  seller:
+    - {id: no-campaigns-3, at: 3, actions: [{type: restrict_feature, feature: campaigns, duration: 28d}]}
+)");
+  }
+};
+
+TEST_F(QuarterlyResetTest, PointsOfAResettingCategoryEndWithTheirQuarter) {
+  const v1::ReportViolationResponse late =
+      ReportOk(SellerReport("late-1", "seller-q", "late_shipment"));
+  EXPECT_EQ(late.decisions(0).window_days(), 30) << "2026-06-01 .. 2026-06-30";
+  ReportOk(SellerReport("prohibited-1", "seller-q", "prohibited_listing"));
+  const v1::GetStandingResponse june = StandingOk(Seller("seller-q"));
+  EXPECT_EQ(june.active_points(), 3);
+  EXPECT_EQ(june.standing(), v1::RESTRICTED);
+  // 2026-07-01: a new quarter. The late shipment no longer counts; the prohibited listing does.
+  SetClock(absl::FromCivil(absl::CivilSecond(2026, 7, 1, 0, 0, 0), absl::UTCTimeZone()));
+  const v1::GetStandingResponse july = StandingOk(Seller("seller-q"));
+  EXPECT_EQ(july.active_points(), 2);
+  EXPECT_EQ(july.standing(), v1::GOOD_STANDING) << "the campaigns ban ended with the quarter";
 }
 
 }  // namespace
