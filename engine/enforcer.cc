@@ -80,6 +80,16 @@ absl::StatusOr<LedgerWrite> Enforcer::Resend(const v1::ReportViolationRequest& s
                    view.GetViolationEntries(earlier.violation_id()));
   ASSIGN_OR_RETURN(*response, ResponseFromLedger(entries, earlier.violation_id()));
   response->set_duplicate(true);
+  // What has happened to its actions since: read the rest of each subject's ledger (resends are
+  // rare; the cost is one scan of the subject's ledger).
+  for (const v1::Decision& d : response->decisions()) {
+    ASSIGN_OR_RETURN(std::vector<v1::LedgerEntry> log, view.ReadSubjectLog(d.subject()));
+    for (const v1::LedgerEntry& e : log) {
+      if (e.has_lift() && e.lift().action().violation_id() == earlier.violation_id()) {
+        *response->add_lifted_since() = e.lift();
+      }
+    }
+  }
   return LedgerWrite{};
 }
 

@@ -2,6 +2,7 @@
 // writer thread; only time (FakeClock) and storage faults are injected.
 #include "engine/enforcer.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -369,6 +370,23 @@ TEST_F(EnforcerTest, UntilReevaluatedStandingIsThatOfThePolicyTheSubjectWasDecid
   s = Standing(v1::SELLER, "seller-1");
   EXPECT_EQ(s.evaluated_under(), enforcer_->policy()->version());
   EXPECT_EQ(s.active_points(), 12);
+}
+
+TEST_F(EnforcerTest, AResendShowsTheActionsLiftedSinceByALaterPolicy) {
+  auto first = Report(SellerReport("lifted", "prohibited_product"));  // 12 points: campaigns ban
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->decisions(0).actions_size(), 3);
+  Activate("policy: lenient\ncategories:\n  prohibited_product: {points: 1, take_down: true}\n");
+  ASSERT_TRUE(Report(SellerReport("after", "prohibited_product")).ok());  // re-evaluates the seller
+  auto again = Report(SellerReport("lifted", "prohibited_product"));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->duplicate());
+  // As decided then, and what has been undone since.
+  EXPECT_EQ(again->decisions(0).DebugString(), first->decisions(0).DebugString());
+  ASSERT_EQ(again->lifted_since_size(), 2) << again->ShortDebugString();
+  EXPECT_EQ(again->lifted_since(0).action().action_id(),
+            first->decisions(0).actions(1).action_id());
+  EXPECT_THAT(again->lifted_since(0).reason(), ::testing::HasSubstr("would not have it in force"));
 }
 
 TEST_F(EnforcerTest, TakeDownCategoriesNeedTheObjectToTakeDown) {
