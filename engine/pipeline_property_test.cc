@@ -21,6 +21,7 @@
 #include "proto/timestamp.h"
 #include "rules/action_planner.h"
 #include "rules/evaluator.h"
+#include "rules/evaluator_test_fixture.h"
 #include "rules/policy_parser.h"
 #include "rules/reevaluator.h"
 #include "storage/rocksdb_ledger_store.h"
@@ -109,29 +110,6 @@ class Pipeline {
   std::unique_ptr<Enforcer> enforcer_;
 };
 
-std::string Observable(const Policy& policy, const v1::SubjectState& state, absl::Time now) {
-  StandingSummary s = SummarizeStanding(policy, state, now);
-  std::multiset<std::tuple<int, std::string, std::string, int64_t>> actions;
-  for (const v1::Action& a : s.active_actions) {
-    // Only effective actions count: one that a higher action covers for at least as long is moot
-    // (a re-evaluation does not issue it; a decision may have left it running underneath).
-    bool covered = false;
-    for (const v1::Action& b : s.active_actions) {
-      covered |= b.type() > a.type() && EndOf(b) >= EndOf(a);
-    }
-    if (!covered) {
-      actions.insert(
-          {a.type(), a.feature(), a.rule_id(), a.has_expires_at() ? a.expires_at().seconds() : -1});
-    }
-  }
-  std::string out =
-      absl::StrCat(v1::Standing_Name(s.standing), " ", s.active_points, " ", s.tier.milestone_id());
-  for (const auto& [type, feature, rule, ends] : actions) {
-    absl::StrAppend(&out, " ", type, "/", feature, "/", rule, "/", ends);
-  }
-  return out;
-}
-
 TEST(PipelineProperty, StoredStateIsTheFoldAndSwitchingBackEqualsNeverSwitching) {
   const std::string root = std::getenv("TEST_TMPDIR");
   Pipeline switching(root + "/switching"), never(root + "/never");
@@ -215,7 +193,8 @@ TEST(PipelineProperty, StoredStateIsTheFoldAndSwitchingBackEqualsNeverSwitching)
     auto a = switching.store_->GetSubjectState(subject);
     auto b = never.store_->GetSubjectState(subject);
     ASSERT_TRUE(a.ok() && a->has_value() && b.ok() && b->has_value());
-    EXPECT_EQ(Observable(*switching.default_, **a, end), Observable(*never.default_, **b, end))
+    EXPECT_EQ(testing::EffectiveStanding(*switching.default_, **a, end),
+              testing::EffectiveStanding(*never.default_, **b, end))
         << subject.id();
   }
 }

@@ -5,11 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "proto/timestamp.h"
+#include "rules/action_planner.h"
 #include "rules/evaluator.h"
 #include "rules/policy_parser.h"
 
@@ -74,6 +78,33 @@ class EvaluatorFixture : public ::testing::Test {
 
   int next_id_ = 0;
 };
+
+// What a subject's standing amounts to at `now`, comparable across ledgers: standing, points,
+// tier and the effective actions (type, feature, rule, end), ignoring ids and start times (a
+// re-evaluation issues equivalent actions under new ids). An action that a higher one covers
+// for at least as long is moot and left out: a re-evaluation does not issue it, while a decision
+// may have left it running underneath.
+inline std::string EffectiveStanding(const Policy& policy, const v1::SubjectState& state,
+                                     absl::Time now) {
+  StandingSummary s = SummarizeStanding(policy, state, now);
+  std::multiset<std::tuple<int, std::string, std::string, int64_t>> actions;
+  for (const v1::Action& a : s.active_actions) {
+    bool covered = false;
+    for (const v1::Action& b : s.active_actions)
+      covered |= b.type() > a.type() && EndOf(b) >= EndOf(a);
+    if (!covered) {
+      actions.insert(
+          {a.type(), a.feature(), a.rule_id(), a.has_expires_at() ? a.expires_at().seconds() : -1});
+    }
+  }
+  std::string out = absl::StrCat(v1::Standing_Name(s.standing), " points=", s.active_points,
+                                 " tier=", s.tier.milestone_id(), " actions:");
+  for (const auto& [type, feature, rule, ends] : actions) {
+    absl::StrAppend(&out, " ", v1::ActionType_Name(static_cast<v1::ActionType>(type)), "/", feature,
+                    "/", rule, "/", ends);
+  }
+  return out;
+}
 
 using Ids = std::vector<std::string>;
 using ActionTypes = std::vector<v1::ActionType>;

@@ -32,18 +32,6 @@ int ActionRank(v1::ActionType type) {
   }
 }
 
-absl::string_view RepeatModeName(RepeatMode mode) {
-  switch (mode) {
-    case RepeatMode::kWhileAtOrAbove:
-      return "while_at_or_above";
-    case RepeatMode::kEachViolation:
-      return "each_violation";
-    case RepeatMode::kOnCrossing:
-      return "on_crossing";
-  }
-  return "while_at_or_above";
-}
-
 Policy::Policy(Contents contents, std::string version, std::string text)
     : c_(std::move(contents)), version_(std::move(version)), text_(std::move(text)) {
   int& points = max_points_window_days_;

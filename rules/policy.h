@@ -52,8 +52,6 @@ enum class RepeatMode {
 // (0 for take-downs and anything else, which act on objects, not on the subject).
 int ActionRank(v1::ActionType type);
 
-// "while_at_or_above", "each_violation", "on_crossing": as policies spell it.
-absl::string_view RepeatModeName(RepeatMode mode);
 
 // The ledger a subject kind writes to.
 LedgerKind LedgerOf(v1::SubjectKind kind);
@@ -172,8 +170,6 @@ class Policy {
   }
   const std::vector<MilestoneRule>& milestones() const { return c_.milestones; }
   const std::vector<CountRule>& count_rules() const { return c_.count_rules; }
-  const std::map<std::string, RegionOverride, std::less<>>& regions() const { return c_.regions; }
-  int default_window_days() const { return c_.default_window_days; }
 
   // nullptr if the policy has no such category.
   const CategoryPolicy* FindCategory(absl::string_view id) const;

@@ -110,32 +110,6 @@ ViolationFacts Facts(const std::string& category, absl::Time occurred,
   return f;
 }
 
-// What a subject's standing amounts to, ignoring action ids and start times (a re-evaluation
-// issues equivalent actions under new ids).
-std::string Observable(const Policy& policy, const v1::SubjectState& state, absl::Time now) {
-  StandingSummary s = SummarizeStanding(policy, state, now);
-  std::multiset<std::tuple<int, std::string, std::string, int64_t>> actions;
-  for (const v1::Action& a : s.active_actions) {
-    // Only effective actions count: one that a higher action covers for at least as long is moot
-    // (a re-evaluation does not issue it; a decision may have left it running underneath).
-    bool covered = false;
-    for (const v1::Action& b : s.active_actions) {
-      covered |= b.type() > a.type() && EndOf(b) >= EndOf(a);
-    }
-    if (!covered) {
-      actions.insert(
-          {a.type(), a.feature(), a.rule_id(), a.has_expires_at() ? a.expires_at().seconds() : -1});
-    }
-  }
-  std::string out = absl::StrCat(v1::Standing_Name(s.standing), " points=", s.active_points,
-                                 " tier=", s.tier.milestone_id(), " actions:");
-  for (const auto& [type, feature, rule, ends] : actions) {
-    absl::StrAppend(&out, " ", v1::ActionType_Name(static_cast<v1::ActionType>(type)), "/", feature,
-                    "/", rule, "/", ends);
-  }
-  return out;
-}
-
 // A strict policy with 90-day windows at most (the short-window policy of hole 4).
 constexpr char kShortWindows[] = R"yaml(
 policy: short-windows
@@ -325,7 +299,8 @@ TEST(Reevaluation, RandomHistoriesFoldExactlyAndSwitchingBackEqualsNeverSwitchin
     }
     const absl::Time end = Days(kStart, reports.back().day + 1);
     switching.Reevaluate(*a, known, end);
-    EXPECT_EQ(Observable(*a, switching.state(), end), Observable(*a, never.state(), end))
+    EXPECT_EQ(testing::EffectiveStanding(*a, switching.state(), end),
+              testing::EffectiveStanding(*a, never.state(), end))
         << "seed " << seed;
 
     for (const MiniLedger* ledger : {&never, &switching}) {

@@ -32,11 +32,6 @@ int64_t SaturatingAdd(int64_t a, int64_t b) {
 
 }  // namespace
 
-int64_t ViolationPoints(const Policy& policy, const CategoryPolicy& category, v1::Severity severity,
-                        const std::string& region) {
-  return policy.Points(category, severity, region);
-}
-
 namespace {
 
 // One bucket's points under the policy, before and after its category's daily cap.
@@ -96,7 +91,7 @@ PointsScore::PointsScore(const Policy& policy, const v1::SubjectState& state, in
     if (category == nullptr || !category->CountsFor(ledger)) continue;
     const int window = policy.WindowDays(*category, b.region());
     const int64_t points =
-        SaturatingMultiply(ViolationPoints(policy, *category, b.severity(), b.region()), b.count());
+        SaturatingMultiply(policy.Points(*category, b.severity(), b.region()), b.count());
     scored.push_back({b.day(), category, window, policy.ExpireDay(*category, b.region(), b.day()),
                       b.count(), points, &b.region()});
   }

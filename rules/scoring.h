@@ -28,9 +28,6 @@ inline constexpr int64_t kNeverDay = std::numeric_limits<int64_t>::max();
 // Saturates a 64-bit sum into the API's 32-bit fields.
 int32_t SaturateToInt32(int64_t value);
 
-// The points one violation of `category` in `region` with `severity` is worth under `policy`.
-int64_t ViolationPoints(const Policy& policy, const CategoryPolicy& category, v1::Severity severity,
-                        const std::string& region);
 
 class PointsScore {
  public:
