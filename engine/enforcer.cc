@@ -132,7 +132,9 @@ absl::Status Enforcer::DecideFor(const Policy& policy, const v1::Subject& subjec
                                  LedgerView& view, LedgerWrite* write,
                                  v1::ReportViolationResponse* response) {
   ASSIGN_OR_RETURN(v1::SubjectState state, view.GetSubjectState(subject));
-  if (NeedsReevaluation(state, policy, policies_->Find(state.policy_version()).get())) {
+  // The common case, decided under the policy in force, needs no registry lookup.
+  if (state.policy_version() != policy.version() &&
+      NeedsReevaluation(state, policy, policies_->Find(state.policy_version()).get())) {
     // The policy changed since this subject's last decision: first bring it to where the new
     // policy would have it, then decide the new violation.
     ASSIGN_OR_RETURN(std::vector<v1::LedgerEntry> log, view.ReadSubjectLog(subject));

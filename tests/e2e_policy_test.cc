@@ -225,6 +225,21 @@ TEST_F(PolicyTest, ReevaluateSubjectsBringsEverySubjectUnderTheReloadedPolicyWhi
     EXPECT_EQ(s.error_message(), "actor: is required (1 to 256 bytes): who asks and why are logged");
   }
   request.set_actor("policy-team@example.com");
+  {
+    grpc::ClientContext ctx;
+    const grpc::Status s = admin->ReevaluateSubjects(&ctx, request, &response);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(s.error_message(),
+              "reason: is required (1 to 256 bytes): who asks and why are logged");
+  }
+  request.set_reason(std::string(257, 'x'));
+  {
+    grpc::ClientContext ctx;
+    EXPECT_EQ(admin->ReevaluateSubjects(&ctx, request, &response).error_code(),
+              grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  // Refused requests re-evaluated nobody.
+  EXPECT_EQ(StandingOk(Seller("seller-a")).evaluated_under(), PolicyVersionOf(loose));
   request.set_reason("warn at 2 points from today");
   {
     grpc::ClientContext ctx;
