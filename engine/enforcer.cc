@@ -230,6 +230,7 @@ absl::StatusOr<v1::GetStandingResponse> Enforcer::GetStanding(
   out.set_standing(summary.standing);
   out.set_active_points(SaturateToInt32(summary.active_points));
   for (v1::Action& a : summary.active_actions) *out.add_active_actions() = std::move(a);
+  for (v1::Action& a : summary.pending_actions) *out.add_pending_actions() = std::move(a);
   for (v1::CategoryCount& c : summary.category_counts) *out.add_category_counts() = std::move(c);
   out.set_lifetime_violations(state->lifetime_violations());
   *out.mutable_tier() = summary.tier;

@@ -1,9 +1,11 @@
 #include "engine/report_validator.h"
 
+#include <cmath>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "proto/timestamp.h"
@@ -72,6 +74,27 @@ absl::Status CheckEvidence(const v1::ReportViolationRequest& r) {
   return absl::OkStatus();
 }
 
+absl::Status CheckAttributes(const v1::ReportViolationRequest& r) {
+  if (r.attributes_size() > ReportLimits::kMaxAttributes) {
+    return Invalid("attributes", absl::StrCat("has ", r.attributes_size(), " entries; at most ",
+                                              ReportLimits::kMaxAttributes, " are allowed"));
+  }
+  for (const auto& [name, value] : r.attributes()) {
+    bool name_ok = !name.empty() && name.size() <= ReportLimits::kMaxAttributeNameBytes;
+    for (char c : name)
+      name_ok = name_ok && (absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_');
+    if (!name_ok) {
+      return Invalid("attributes", absl::StrCat("name '", absl::CHexEscape(name.substr(0, 80)),
+                                                "' must match [a-z0-9_]{1,32}"));
+    }
+    const std::string field = absl::StrCat("attributes[", name, "]");
+    if (value.empty()) return Invalid(field, "is empty; leave the attribute out instead");
+    absl::Status s = CheckId(field, value, ReportLimits::kMaxAttributeValueBytes, false);
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status ValidateSubject(const v1::Subject& subject) {
@@ -99,12 +122,14 @@ absl::Status ValidateReportFields(const v1::ReportViolationRequest& r, absl::Tim
   for (auto [field, value] :
        {std::make_pair("seller_id", &r.seller_id()), std::make_pair("creator_id", &r.creator_id()),
         std::make_pair("rights_holder_id", &r.rights_holder_id()),
-        std::make_pair("right_id", &r.right_id()), std::make_pair("reporter", &r.reporter())}) {
+        std::make_pair("right_id", &r.right_id()), std::make_pair("reporter", &r.reporter()),
+        std::make_pair("notice_id", &r.notice_id())}) {
     if (!(s = CheckId(field, *value, ReportLimits::kMaxIdBytes, false)).ok()) return s;
   }
   if (!(s = CheckId("object_id", r.object_id(), ReportLimits::kMaxObjectIdBytes, false)).ok()) {
     return s;
   }
+  if (!(s = CheckAttributes(r)).ok()) return s;
   if (r.category().empty()) return Invalid("category", "is required");
   if (!v1::Severity_IsValid(r.severity())) {
     return Invalid("severity", absl::StrCat(r.severity(), " is not a Severity value"));
@@ -153,6 +178,16 @@ absl::Status CheckReportAgainstPolicy(const v1::ReportViolationRequest& r, const
                                     ? "seller and creator"
                                     : (category->counts_for_seller ? "seller" : "creator"),
                                 " ledgers"));
+  }
+  if (!category->points_bands.empty()) {
+    auto it = r.attributes().find(category->points_attribute);
+    double number = 0;
+    if (it != r.attributes().end() &&
+        (!absl::SimpleAtod(it->second, &number) || !std::isfinite(number))) {
+      return Invalid(absl::StrCat("attributes[", it->first, "]"),
+                     absl::StrCat("'", absl::CHexEscape(it->second), "' is not a number; category '",
+                                  r.category(), "' scores its points by it"));
+    }
   }
   if (category->points_by_severity && r.severity() == v1::SEVERITY_UNSPECIFIED &&
       category->default_severity == v1::SEVERITY_UNSPECIFIED) {

@@ -20,6 +20,9 @@ struct ReportLimits {
   static constexpr size_t kMaxEvidenceKeyBytes = 64;
   static constexpr size_t kMaxEvidenceValueBytes = 2048;
   static constexpr size_t kMaxEvidenceTotalBytes = 16 * 1024;
+  static constexpr int kMaxAttributes = 8;
+  static constexpr size_t kMaxAttributeNameBytes = 32;
+  static constexpr size_t kMaxAttributeValueBytes = 64;
   static constexpr absl::Duration kMaxClockSkew = absl::Minutes(5);
 };
 

@@ -20,6 +20,13 @@ bool IsActive(const v1::Action& action, absl::Time now) {
   return !action.has_expires_at() || FromProtoTime(action.expires_at()) > now;
 }
 
+bool IsInForce(const v1::Action& action, absl::Time now) {
+  return IsActive(action, now) &&
+         (!action.has_effective_at() || FromProtoTime(action.effective_at()) <= now);
+}
+
+std::string FormatUtc(absl::Time t) { return Date(t); }
+
 absl::Time EndOf(const v1::Action& action) {
   return action.has_expires_at() ? FromProtoTime(action.expires_at()) : absl::InfiniteFuture();
 }
@@ -53,21 +60,26 @@ std::string HumanDuration(absl::Duration d) {
 std::string ActionPhrase(const ActionSpec& spec, absl::Time now, absl::Time ends) {
   // A level action may run past its own duration (until the points fall below the threshold).
   const bool permanent = ends == absl::InfiniteFuture();
-  const std::string span = permanent ? ""
-                           : (spec.duration && ends == now + *spec.duration)
+  const absl::Time starts = now + spec.grace.value_or(absl::ZeroDuration());
+  std::string span = spec.grace ? absl::StrCat(" from ", Date(starts)) : "";
+  if (!permanent) {
+    absl::StrAppend(&span, (spec.duration && ends == starts + *spec.duration)
                                ? absl::StrCat(" for ", HumanDuration(*spec.duration))
-                               : absl::StrCat(" until ", Date(ends));
+                               : absl::StrCat(" until ", Date(ends)));
+  }
+  if (spec.grace) absl::StrAppend(&span, ", unless corrected first");
   switch (spec.type) {
     case v1::ACTION_WARNING:
-      return permanent ? "Formal warning" : absl::StrCat("Formal warning", span);
+      return absl::StrCat("Formal warning", span);
     case v1::ACTION_RESTRICT_FEATURE:
-      return absl::StrCat("'", spec.feature, "' restricted", span);
+      return absl::StrCat(spec.feature_name.empty() ? spec.feature : spec.feature_name,
+                          " restricted", span);
     case v1::ACTION_SUSPEND:
       return absl::StrCat("Selling suspended", span);
     case v1::ACTION_DEACTIVATE_STORE:
       return absl::StrCat("Store deactivated", span);
     case v1::ACTION_REVOKE_SELLING_PERMISSION:
-      return "Selling permission permanently revoked";
+      return absl::StrCat("Selling permission permanently revoked", span);
     default:
       return "Action";
   }
@@ -133,7 +145,9 @@ v1::Action ActionPlanner::MakeAction(const Request_& r, int n) const {
   a.set_violation_id(violation_id_);
   *a.mutable_starts_at() = ToProtoTime(now_);
   if (r.ends != absl::InfiniteFuture()) *a.mutable_expires_at() = ToProtoTime(r.ends);
+  if (r.spec.grace) *a.mutable_effective_at() = ToProtoTime(now_ + *r.spec.grace);
   a.set_reason(absl::StrCat(ActionPhrase(r.spec, now_, r.ends), ": ", r.reason));
+  if (notice_writer_) a.set_notice(notice_writer_(a));
   return a;
 }
 

@@ -10,6 +10,7 @@
 #ifndef ENFORCERD_RULES_ACTION_PLANNER_H_
 #define ENFORCERD_RULES_ACTION_PLANNER_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,8 +22,15 @@
 
 namespace enforcer {
 
-// Whether `action` is in force at `now` (permanent, or ending after now).
+// Whether `action` has not ended at `now` (permanent, or ending after now). A pending action
+// (effective_at in the future) is active but not yet in force.
 bool IsActive(const v1::Action& action, absl::Time now);
+
+// Whether `action` is in force at `now`: active and, if pending, past its effective_at.
+bool IsInForce(const v1::Action& action, absl::Time now);
+
+// "2026-07-10 00:00 UTC".
+std::string FormatUtc(absl::Time t);
 
 // When an action ends; InfiniteFuture for a permanent one.
 absl::Time EndOf(const v1::Action& action);
@@ -42,6 +50,12 @@ class ActionPlanner {
   // `reason` (a sentence for the seller).
   void Request(const std::string& rule_id, const ActionSpec& spec, absl::Time ends,
                const std::string& reason);
+
+  // Writes each action's seller notice (Action.notice) as it is made, before it is kept in the
+  // state, so that the state and the decision hold the same action.
+  void SetNoticeWriter(std::function<std::string(const v1::Action&)> writer) {
+    notice_writer_ = std::move(writer);
+  }
 
   // Decides every request: appends the issued actions to `issued` and what was covered to
   // `superseded`, and updates the state's actions.
@@ -66,10 +80,11 @@ class ActionPlanner {
   absl::Time now_;
   v1::SubjectState* state_;
   std::vector<Request_> requests_;
+  std::function<std::string(const v1::Action&)> notice_writer_;
 };
 
-// "Selling suspended for 28 days", "Store deactivated", ... for an action starting at `now` and
-// ending at `ends`.
+// "Selling suspended for 28 days", "Store deactivated", ... for an action starting at `now` (or,
+// pending, `spec.grace` later) and ending at `ends`.
 std::string ActionPhrase(const ActionSpec& spec, absl::Time now, absl::Time ends);
 
 // "14 days", "12 hours": durations as a seller reads them.

@@ -19,10 +19,21 @@ void KeepOrderedByDay(google::protobuf::RepeatedPtrField<Bucket>* buckets, int64
   }
 }
 
+bool SameAttributes(const v1::WindowBucket& b, const ViolationFacts& v) {
+  if (b.attributes_size() != static_cast<int>(v.attributes.size())) return false;
+  int i = 0;
+  for (const auto& [name, value] : v.attributes) {
+    if (b.attributes(i).name() != name || b.attributes(i).value() != value) return false;
+    ++i;
+  }
+  return true;
+}
+
 void AddToBuckets(const ViolationFacts& v, int64_t day, v1::SubjectState* state) {
   for (v1::WindowBucket& b : *state->mutable_buckets()) {
     if (b.day() == day && b.category() == v.category && b.source() == v.source &&
-        b.region() == v.region && b.severity() == v.severity) {
+        b.region() == v.region && b.severity() == v.severity && b.notice_id() == v.notice_id &&
+        SameAttributes(b, v)) {
       b.set_count(b.count() + 1);
       return;
     }
@@ -33,6 +44,12 @@ void AddToBuckets(const ViolationFacts& v, int64_t day, v1::SubjectState* state)
   b->set_source(v.source);
   b->set_region(v.region);
   b->set_severity(v.severity);
+  b->set_notice_id(v.notice_id);
+  for (const auto& [name, value] : v.attributes) {
+    v1::ReportAttribute* a = b->add_attributes();
+    a->set_name(name);
+    a->set_value(value);
+  }
   b->set_count(1);
   KeepOrderedByDay(state->mutable_buckets(), day);
 }
@@ -41,7 +58,7 @@ void AddToHolderBuckets(const ViolationFacts& v, int64_t day, v1::SubjectState* 
   for (v1::HolderBucket& b : *state->mutable_holder_buckets()) {
     if (b.day() == day && b.category() == v.category && b.source() == v.source &&
         b.region() == v.region && b.rights_holder_id() == v.rights_holder_id &&
-        b.right_id() == v.right_id) {
+        b.right_id() == v.right_id && b.notice_id() == v.notice_id) {
       b.set_count(b.count() + 1);
       return;
     }
@@ -53,6 +70,7 @@ void AddToHolderBuckets(const ViolationFacts& v, int64_t day, v1::SubjectState* 
   b->set_region(v.region);
   b->set_rights_holder_id(v.rights_holder_id);
   b->set_right_id(v.right_id);
+  b->set_notice_id(v.notice_id);
   b->set_count(1);
   KeepOrderedByDay(state->mutable_holder_buckets(), day);
 }
@@ -70,6 +88,8 @@ ViolationFacts FactsOf(const v1::Violation& violation) {
   v.rights_holder_id = r.rights_holder_id();
   v.right_id = r.right_id();
   v.object_id = r.object_id();
+  v.notice_id = r.notice_id();
+  v.attributes.insert(r.attributes().begin(), r.attributes().end());
   v.occurred_at = FromProtoTime(r.occurred_at());
   return v;
 }
@@ -104,7 +124,7 @@ v1::Standing DeriveStanding(const google::protobuf::RepeatedPtrField<v1::Action>
                             absl::Time now) {
   v1::Standing worst = v1::GOOD_STANDING;
   for (const v1::Action& a : actions) {
-    if (IsActive(a, now)) worst = std::max(worst, StandingOf(a.type()));
+    if (IsInForce(a, now)) worst = std::max(worst, StandingOf(a.type()));
   }
   return worst;
 }
@@ -116,7 +136,11 @@ StandingSummary SummarizeStanding(const Policy& policy, const v1::SubjectState& 
   s.standing = DeriveStanding(state.actions(), now);
   s.active_points = score.active_points();
   for (const v1::Action& a : state.actions()) {
-    if (IsActive(a, now)) s.active_actions.push_back(a);
+    if (IsInForce(a, now)) {
+      s.active_actions.push_back(a);
+    } else if (IsActive(a, now)) {
+      s.pending_actions.push_back(a);
+    }
   }
   for (const auto& [category, total] : score.by_category()) {
     v1::CategoryCount c;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "proto/timestamp.h"
 #include "rules/action_planner.h"
+#include "rules/notices.h"
 #include "rules/scoring.h"
 #include "rules/tier.h"
 
@@ -19,12 +20,14 @@ absl::Time DayStart(int64_t day) {
   return day == kNeverDay ? absl::InfiniteFuture() : absl::FromUnixSeconds(day * 86400);
 }
 
-std::string CountFilterText(const CountRule& rule, const ViolationFacts& v) {
+std::string CountFilterText(const Policy& policy, const CountRule& rule, const ViolationFacts& v) {
   std::string text;
   if (rule.same_category) {
-    text = absl::StrCat("'", v.category, "' ");
+    text = absl::StrCat("'", policy.CategoryName(v.category), "' ");
   } else if (!rule.categories.empty()) {
-    text = absl::StrCat("'", absl::StrJoin(rule.categories, "' or '"), "' ");
+    std::vector<std::string> names;
+    for (const std::string& id : rule.categories) names.push_back(policy.CategoryName(id));
+    text = absl::StrCat("'", absl::StrJoin(names, "' or '"), "' ");
   }
   absl::StrAppend(&text, "violations");
   if (!rule.sources.empty()) {
@@ -73,7 +76,12 @@ void ClearLapsedMarks(const Policy& policy, const PointsScore& before, int64_t t
 class Decider {
  public:
   Decider(const Policy& policy, const ViolationFacts& v, absl::Time now, Evaluation* out)
-      : policy_(policy), v_(v), now_(now), today_(UnixDay(now)), out_(out) {}
+      : policy_(policy),
+        v_(v),
+        now_(now),
+        today_(UnixDay(now)),
+        out_(out),
+        category_name_(policy.CategoryName(v.category)) {}
 
   void Run();
 
@@ -82,7 +90,8 @@ class Decider {
   void Ask(const std::string& rule_id, const std::string& reason,
            const std::vector<ActionSpec>& actions) {
     for (const ActionSpec& spec : actions) {
-      const absl::Time ends = spec.duration ? now_ + *spec.duration : absl::InfiniteFuture();
+      const absl::Time starts = now_ + spec.grace.value_or(absl::ZeroDuration());
+      const absl::Time ends = spec.duration ? starts + *spec.duration : absl::InfiniteFuture();
       planner_->Request(rule_id, spec, ends, reason);
     }
   }
@@ -96,7 +105,8 @@ class Decider {
       absl::Time ends = absl::InfiniteFuture();
       if (spec.duration) {
         const v1::Action* running = RunningAction(rule_id, spec);
-        ends = std::max(running != nullptr ? EndOf(*running) : now_ + *spec.duration, hold_until);
+        const absl::Time starts = now_ + spec.grace.value_or(absl::ZeroDuration());
+        ends = std::max(running != nullptr ? EndOf(*running) : starts + *spec.duration, hold_until);
       }
       planner_->Request(rule_id, spec, ends, reason);
     }
@@ -121,6 +131,8 @@ class Decider {
   const absl::Time now_;
   const int64_t today_;
   Evaluation* out_;
+  const std::string category_name_;
+  std::string facts_;  // the notices' facts sentence
   ActionPlanner* planner_ = nullptr;
   // Rules of mode while_at_or_above are recorded only if they issued something or just began
   // to hold, so that a seller deep in a tier does not see every lower rule fire each time.
@@ -140,8 +152,9 @@ void Decider::Record(const std::string& rule_id, const std::string& message, con
 // The reported object comes down: an object action, the decision's first, outside the planner.
 void Decider::TakeDown(const CategoryPolicy& category) {
   v1::Decision& d = out_->decision;
-  const std::string reason = absl::StrCat("'", v_.object_id, "' is taken down: '", category.id,
-                                          "' violations are removed from the marketplace");
+  const std::string reason =
+      absl::StrCat("'", v_.object_id, "' is taken down: '", category.display_name,
+                   "' violations are removed from the marketplace");
   v1::RuleFiring* f = d.add_rules_fired();
   f->set_rule_id(category.id);
   f->set_reason(reason);
@@ -155,6 +168,7 @@ void Decider::TakeDown(const CategoryPolicy& category) {
   a->set_violation_id(v_.violation_id);
   *a->mutable_starts_at() = ToProtoTime(now_);
   a->set_reason(reason);
+  a->set_notice(SellerNotice(policy_, *a, facts_, now_));
 }
 
 void Decider::Milestones(const PointsScore& before, const PointsScore& after, int64_t points) {
@@ -164,10 +178,10 @@ void Decider::Milestones(const PointsScore& before, const PointsScore& after, in
     const bool crossed = !before.Holds(*rule);
     const std::string why =
         crossed ? absl::StrCat("active violation points reached ", after.active_points(), " (+",
-                               points, " for '", v_.category, "'), crossing the ", threshold,
+                               points, " for '", category_name_, "'), crossing the ", threshold,
                                "-point milestone")
                 : absl::StrCat("active violation points are ", after.active_points(), " (+", points,
-                               " for '", v_.category, "'), at or above the ", threshold,
+                               " for '", category_name_, "'), at or above the ", threshold,
                                "-point milestone");
     switch (rule->repeat) {
       case RepeatMode::kWhileAtOrAbove:
@@ -200,8 +214,8 @@ void Decider::CountRules() {
     if (!count.Holds()) continue;
     const bool reached = count.count() == count.threshold();
     const std::string why = absl::StrCat(
-        count.count(), " ", CountFilterText(rule, v_), " within ", count.window_days(), " days ",
-        reached ? "reached" : "are at or above", " the limit of ", count.threshold());
+        count.count(), " ", CountFilterText(policy_, rule, v_), " within ", count.window_days(),
+        " days ", reached ? "reached" : "are at or above", " the limit of ", count.threshold());
     const std::string group = CountGroup(rule, self);
     switch (rule.repeat) {
       case RepeatMode::kWhileAtOrAbove:
@@ -252,13 +266,18 @@ void Decider::Run() {
   const int64_t day = UnixDay(v_.occurred_at);
   d.set_window_days(static_cast<int>(policy_.ExpireDay(category, v_.region, day) - day));
 
+  facts_ = ViolationFactsText(policy_, v_.category, v_.object_id, v_.source, v_.occurred_at,
+                              d.points_added());
   const bool take_down = v_.emit_object_actions && category.take_down && !v_.object_id.empty();
   if (take_down) TakeDown(category);
   ActionPlanner planner(v_.violation_id, v_.violation_id, take_down ? 2 : 1, now_, &state);
+  planner.SetNoticeWriter(
+      [this](const v1::Action& a) { return SellerNotice(policy_, a, facts_, now_); });
   planner_ = &planner;
   if (!category.zero_tolerance_rule_id.empty()) {
     Record(category.zero_tolerance_rule_id, category.zero_tolerance_message,
-           absl::StrCat("'", category.id, "' is zero tolerance: a single violation is enough"),
+           absl::StrCat("'", category.display_name,
+                        "' is zero tolerance: a single violation is enough"),
            true);
     Ask(category.zero_tolerance_rule_id, firings_.back().reason(), category.zero_tolerance_actions);
   }
@@ -273,6 +292,7 @@ void Decider::Run() {
     if (acted) *d.add_rules_fired() = firings_[i];
   }
   for (v1::Action& a : issued) *d.add_actions() = std::move(a);
+
   state.set_policy_version(policy_.version());
   d.set_standing_after(DeriveStanding(state.actions(), now_));
   *d.mutable_tier_after() = TierOf(policy_, after, LedgerOf(state.subject().kind()));

@@ -14,6 +14,7 @@
 #define ENFORCERD_RULES_EVALUATOR_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,8 @@ struct ViolationFacts {
   std::string rights_holder_id;
   std::string right_id;
   std::string object_id;
+  std::string notice_id;
+  std::map<std::string, std::string> attributes;  // sorted by name
   absl::Time occurred_at;
   // Object actions (take-down) are emitted once per violation, on the first subject evaluated.
   bool emit_object_actions = true;
@@ -66,7 +69,8 @@ void PruneState(const Policy* policy, absl::Time now, v1::SubjectState* state);
 struct StandingSummary {
   v1::Standing standing = v1::GOOD_STANDING;
   int64_t active_points = 0;
-  std::vector<v1::Action> active_actions;
+  std::vector<v1::Action> active_actions;   // in force
+  std::vector<v1::Action> pending_actions;  // issued, not in force yet
   std::vector<v1::CategoryCount> category_counts;
   v1::Tier tier;
 };
@@ -75,7 +79,8 @@ struct StandingSummary {
 StandingSummary SummarizeStanding(const Policy& policy, const v1::SubjectState& state,
                                   absl::Time now);
 
-// The worst standing any action active at `now` imposes (GOOD_STANDING if none).
+// The worst standing any action in force at `now` imposes (GOOD_STANDING if none; pending
+// actions do not count until they take effect).
 v1::Standing DeriveStanding(const google::protobuf::RepeatedPtrField<v1::Action>& actions,
                             absl::Time now);
 

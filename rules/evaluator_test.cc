@@ -138,7 +138,7 @@ TEST_F(EvaluatorTest, JumpingSeveralMilestonesFiresAllWithActionsAndReasons) {
             absl::FromUnixSeconds((UnixDay(kStart) + 180) * 86400));
   EXPECT_EQ(d.actions(1).reason(),
             "Selling suspended until 2027-03-20 00:00 UTC: active violation points reached 24 (+24 "
-            "for 'counterfeit'), crossing the 24-point milestone");
+            "for 'Counterfeit'), crossing the 24-point milestone");
   ASSERT_EQ(d.superseded_size(), 2);
   EXPECT_EQ(d.superseded(0).action().type(), v1::ACTION_WARNING);
   EXPECT_EQ(d.superseded(0).superseded_by_action_id(), "v1/SELLER/2");
@@ -183,7 +183,7 @@ TEST_F(EvaluatorTest, CountRuleFiresOnceAtThresholdAndOutlivesPoints) {
   EXPECT_EQ(Fired(d), (Ids{"s-48", "strikes"}));
   EXPECT_EQ(d.standing_after(), v1::REVOKED);
   EXPECT_EQ(d.rules_fired(1).reason(),
-            "3 'counterfeit' violations within 365 days reached the limit of 3");
+            "3 'Counterfeit' violations within 365 days reached the limit of 3");
   d = Report(&seller_, {"counterfeit"}, third + absl::Hours(1));
   EXPECT_EQ(Fired(d), Ids{});  // fourth: no re-fire
 }
@@ -195,7 +195,7 @@ TEST_F(EvaluatorTest, SameRightsHolderCountsOnlyThatHolder) {
   EXPECT_EQ(Fired(d), (Ids{"s-12", "same-holder"}));
   EXPECT_EQ(
       d.rules_fired(1).reason(),
-      "2 'minor' violations by rights holder 'brand-a' within 30 days reached the limit of 2");
+      "2 'Minor' violations by rights holder 'brand-a' within 30 days reached the limit of 2");
   // No rights holder given: the rule cannot match.
   EXPECT_EQ(Fired(Report(&seller_, {"minor"}, kStart)), Ids{});
 }
@@ -256,7 +256,7 @@ TEST_F(EvaluatorTest, ZeroToleranceActsOnASingleEventWithoutPoints) {
   EXPECT_EQ(d.actions(0).type(), v1::ACTION_REVOKE_SELLING_PERMISSION);
   EXPECT_FALSE(d.actions(0).has_expires_at());
   EXPECT_EQ(d.actions(0).reason(),
-            "Selling permission permanently revoked: Illegal goods are never allowed ('illegal' is "
+            "Selling permission permanently revoked: Illegal goods are never allowed ('Illegal' is "
             "zero tolerance: a single violation is enough)");
   EXPECT_EQ(d.standing_before(), v1::GOOD_STANDING);
   EXPECT_EQ(d.standing_after(), v1::REVOKED);

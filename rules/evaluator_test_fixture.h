@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -44,6 +45,8 @@ struct Report {
   v1::Source source = v1::SOURCE_LISTING;
   v1::Severity severity = v1::SEVERITY_UNSPECIFIED;
   std::string object_id;
+  std::string notice;
+  std::map<std::string, std::string> attributes;
 };
 
 class EvaluatorFixture : public ::testing::Test {
@@ -58,6 +61,8 @@ class EvaluatorFixture : public ::testing::Test {
     v.region = r.region;
     v.rights_holder_id = r.rights_holder;
     v.object_id = r.object_id;
+    v.notice_id = r.notice;
+    v.attributes = r.attributes;
     v.occurred_at = now - r.age;
     Evaluation e = EvaluateViolation(policy, *state, v, now);
     *state = e.state;

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <utility>
 
+#include <cmath>
+
+#include "absl/strings/numbers.h"
 #include "absl/time/civil_time.h"
 
 namespace enforcer {
@@ -46,6 +49,12 @@ Policy::Policy(Contents contents, std::string version, std::string text)
     }
   }
   retention_days_ = points;
+  // A merged group counts as its best report, which may be up to a block older than the
+  // newest one: keep the whole block.
+  for (const auto& [id, category] : c_.categories) {
+    max_merge_days_ = std::max(max_merge_days_, category.merge_days);
+  }
+  retention_days_ += max_merge_days_;
   for (const CountRule& rule : c_.count_rules) {
     retention_days_ = std::max(retention_days_, rule.within_days);
   }
@@ -59,6 +68,26 @@ Policy::Policy(Contents contents, std::string version, std::string text)
 const CategoryPolicy* Policy::FindCategory(absl::string_view id) const {
   auto it = c_.categories.find(id);
   return it == c_.categories.end() ? nullptr : &it->second;
+}
+
+std::string DisplayNameFromId(absl::string_view id) {
+  std::string name(id);
+  for (char& c : name) {
+    if (c == '_' || c == '-' || c == '.') c = ' ';
+  }
+  if (!name.empty() && name[0] >= 'a' && name[0] <= 'z')
+    name[0] = static_cast<char>(name[0] - 'a' + 'A');
+  return name;
+}
+
+std::string Policy::FeatureName(absl::string_view feature) const {
+  auto it = c_.features.find(std::string(feature));
+  return it != c_.features.end() ? it->second : DisplayNameFromId(feature);
+}
+
+std::string Policy::CategoryName(absl::string_view id) const {
+  const CategoryPolicy* category = FindCategory(id);
+  return category != nullptr ? category->display_name : std::string(id);
 }
 
 const RegionOverride* Policy::FindRegion(absl::string_view region) const {
@@ -99,13 +128,34 @@ int Policy::WindowDays(const CategoryPolicy& category, absl::string_view region)
   return c_.default_window_days;
 }
 
-int Policy::Points(const CategoryPolicy& category, v1::Severity severity,
-                   absl::string_view region) const {
+namespace {
+
+int AttributePoints(const CategoryPolicy& category, absl::string_view value) {
+  if (value.empty()) return category.points_default;
+  if (!category.points_bands.empty()) {
+    double number = 0;
+    if (!absl::SimpleAtod(value, &number) || !std::isfinite(number)) {
+      return category.points_default;
+    }
+    for (const CategoryPolicy::PointsBand& band : category.points_bands) {
+      if (!band.below || number < *band.below) return band.points;
+    }
+    return category.points_default;
+  }
+  auto it = category.points_values.find(std::string(value));
+  return it != category.points_values.end() ? it->second : category.points_default;
+}
+
+}  // namespace
+
+int Policy::Points(const CategoryPolicy& category, v1::Severity severity, absl::string_view region,
+                   absl::string_view attribute) const {
   const RegionOverride* r = FindRegion(region);
   if (r != nullptr) {
     auto it = r->categories.find(category.id);
     if (it != r->categories.end() && it->second.fixed_points) return *it->second.fixed_points;
   }
+  if (!category.points_attribute.empty()) return AttributePoints(category, attribute);
   if (!category.points_by_severity) return category.fixed_points;
   if (severity == v1::SEVERITY_UNSPECIFIED) severity = category.default_severity;
   if (severity < v1::SEVERITY_LOW || severity > v1::SEVERITY_CRITICAL) return 0;

@@ -52,6 +52,8 @@ enum class RepeatMode {
 // (0 for take-downs and anything else, which act on objects, not on the subject).
 int ActionRank(v1::ActionType type);
 
+// "ip_complaint_valid" -> "Ip complaint valid": what sellers read when a policy names none.
+std::string DisplayNameFromId(absl::string_view id);
 
 // The ledger a subject kind writes to.
 LedgerKind LedgerOf(v1::SubjectKind kind);
@@ -61,11 +63,26 @@ absl::string_view LedgerName(LedgerKind ledger);
 struct ActionSpec {
   v1::ActionType type = v1::ACTION_TYPE_UNSPECIFIED;
   std::string feature;                     // ACTION_RESTRICT_FEATURE only
+  std::string feature_name;                // its display name (the policy's `features`)
   std::optional<absl::Duration> duration;  // nullopt: permanent
+  // Pending: the action takes effect this long after it is issued, unless a remedy that cancels
+  // pending actions (a corrected listing) is recorded first (TikTok Shop "Pending", Amazon's 72
+  // hours). Its duration runs from when it takes effect.
+  std::optional<absl::Duration> grace;
+  SourcePosition position;
+};
+
+// How a seller appeals a decision: every action's notice says how and by when (DSA Art. 17).
+struct AppealTerms {
+  int within_days = 30;
+  std::string instructions = "Reply to this notice to appeal.";
 };
 
 struct CategoryPolicy {
   std::string id;
+  // What sellers and staff read instead of the id ("Confirmed counterfeit"); the parser fills it
+  // from the id when the policy gives none.
+  std::string display_name;
   std::string description;
   // Points per severity, indexed by v1::Severity (0 = unspecified, unused when by_severity).
   int fixed_points = 0;
@@ -73,6 +90,24 @@ struct CategoryPolicy {
   int severity_points[5] = {0, 0, 0, 0, 0};
   v1::Severity default_severity = v1::SEVERITY_UNSPECIFIED;
   std::optional<int> window_days;  // nullopt: the policy's (or region's) default window
+  // Points chosen by a report attribute (TikTok Shop: IP 1-48 by quantity or GMV band; knock-off
+  // vs counterfeit): when `points_attribute` is set, a numeric value takes the points of the first
+  // band it is below (the last band has no bound), a text value those of `points_values`; a
+  // report without it (or with a value no band or entry matches) takes `points_default`.
+  struct PointsBand {
+    std::optional<double> below;  // nullopt: the last band, everything else
+    int points = 0;
+  };
+  std::string points_attribute;
+  std::vector<PointsBand> points_bands;
+  std::map<std::string, int> points_values;
+  int points_default = 0;
+  // Reports of this category within one block of `merge_days` UTC days (counted from 1970-01-01,
+  // so the grouping never depends on arrival order) count once, as the one with the most points
+  // (AliExpress: serious violations within 3 days count as one). With merge_by_notice only the
+  // reports of one notice (ReportViolationRequest.notice_id) in a block are merged.
+  int merge_days = 0;
+  bool merge_by_notice = false;
   // At most this many points a UTC day (of occurrence) from this category (AliExpress: 6).
   std::optional<int> daily_cap;
   // Calendar resets (Shopee: points reset every quarter): the points also stop counting when the
@@ -151,6 +186,10 @@ class Policy {
     std::vector<MilestoneRule> milestones;  // sorted by (ledger, at_points)
     std::vector<CountRule> count_rules;
     std::map<std::string, RegionOverride, std::less<>> regions;
+    // Feature id -> display name, for restrict_feature actions ("new_listings" -> "Creating new
+    // listings"). When given, every restricted feature must be listed.
+    std::map<std::string, std::string> features;
+    AppealTerms appeals;
     // A hash of the parsed document without comments or layout: two texts with the same
     // fingerprint decide everything alike, so a comment-only change re-evaluates nobody.
     std::string content_fingerprint;
@@ -170,6 +209,11 @@ class Policy {
   }
   const std::vector<MilestoneRule>& milestones() const { return c_.milestones; }
   const std::vector<CountRule>& count_rules() const { return c_.count_rules; }
+  const AppealTerms& appeals() const { return c_.appeals; }
+  // The category's display name; the id itself for a category the policy does not define.
+  std::string CategoryName(absl::string_view id) const;
+  // The feature's display name (the policy's `features`, else derived from the id).
+  std::string FeatureName(absl::string_view feature) const;
 
   // nullptr if the policy has no such category.
   const CategoryPolicy* FindCategory(absl::string_view id) const;
@@ -180,7 +224,9 @@ class Policy {
   // The first UTC day on which the points of a violation that occurred on `day` no longer count:
   // `day` + the window, or the start of the next calendar period for a category that resets.
   int64_t ExpireDay(const CategoryPolicy& category, absl::string_view region, int64_t day) const;
-  int Points(const CategoryPolicy& category, v1::Severity severity, absl::string_view region) const;
+  // `attribute` is the value of the category's points_attribute in the report ("" if absent).
+  int Points(const CategoryPolicy& category, v1::Severity severity, absl::string_view region,
+             absl::string_view attribute = "") const;
   int MilestoneThreshold(const MilestoneRule& rule, absl::string_view region) const;
   int CountThreshold(const CountRule& rule, absl::string_view region) const;
   int CountWindowDays(const CountRule& rule, absl::string_view region) const;
@@ -190,6 +236,8 @@ class Policy {
   int RetentionDays() const { return retention_days_; }
   // The longest points window, region overrides included: older violations never carry points.
   int MaxPointsWindowDays() const { return max_points_window_days_; }
+  // The longest merge block of any category (0 if none merges).
+  int MaxMergeDays() const { return max_merge_days_; }
 
  private:
   const RegionOverride* FindRegion(absl::string_view region) const;
@@ -199,6 +247,7 @@ class Policy {
   std::string text_;
   int retention_days_ = 0;
   int max_points_window_days_ = 0;
+  int max_merge_days_ = 0;
 };
 
 }  // namespace enforcer

@@ -93,7 +93,7 @@ void PolicyParser::ParseRoot(const YAML::Node& root) {
   }
   auto fields = ReadMap(root, "the policy",
                         {"policy", "description", "default_window", "categories", "milestones",
-                         "count_rules", "regions"},
+                         "count_rules", "regions", "features", "appeals"},
                         {"policy", "categories"});
   if (!fields) return;
   Fields& f = *fields;
@@ -109,6 +109,9 @@ void PolicyParser::ParseRoot(const YAML::Node& root) {
                 [&](const YAML::Node& n, const std::string& what) { ParseCountRule(n, what); });
   }
   if (f.count("regions")) ParseRegions(f["regions"].value);
+  if (f.count("features")) ParseFeatures(f["features"].value);
+  if (f.count("appeals")) ParseAppeals(f["appeals"].value);
+  ResolveFeatureNames();
 }
 
 // Checks that need the whole policy: references between sections.

@@ -1,6 +1,7 @@
 // PolicyParser: reads a policy document section by section into Policy::Contents. A private
 // header of //rules:policy_parser; each section's reader lives in its own file
-// (policy_parser_categories.cc, policy_parser_rules.cc, policy_parser_terms.cc) and the
+// (policy_parser_categories.cc, policy_parser_rules.cc,
+// policy_parser_terms.cc) and the
 // whole-policy checks in policy_parser.cc.
 #ifndef ENFORCERD_RULES_POLICY_PARSER_IMPL_H_
 #define ENFORCERD_RULES_POLICY_PARSER_IMPL_H_
@@ -40,11 +41,23 @@ class PolicyParser : private YamlReader {
   void ParseCategories(const YAML::Node& node);
   void ParsePoints(const YAML::Node& node, const std::string& what, CategoryPolicy* cat);
   void ParseZeroTolerance(const YAML::Node& node, const std::string& what, CategoryPolicy* cat);
+  void ParseAttributePoints(const YAML::Node& node, const std::string& what, CategoryPolicy* cat);
+  void ParseBands(const YAML::Node& node, const std::string& what, CategoryPolicy* cat);
+  void CheckPointsRange(const YAML::Node& node, const std::string& what,
+                        const CategoryPolicy& cat);
+  void ParseMerge(const YAML::Node& node, const std::string& what, CategoryPolicy* cat);
 
   // policy_parser_rules.cc
   void ParseMilestones(const YAML::Node& node);
   void ParseCountRule(const YAML::Node& node, const std::string& what);
   void ParseRegions(const YAML::Node& node);
+
+  // policy_parser_terms.cc
+  void ParseFeatures(const YAML::Node& node);
+  void ParseAppeals(const YAML::Node& node);
+  // Gives every restrict_feature action its feature's display name.
+  void ResolveFeatureNames();
+  void ResolveFeatureNames(std::vector<ActionSpec>* actions);
 
   // Checks that need the whole policy: references between sections.
   void Validate();
@@ -54,6 +67,7 @@ class PolicyParser : private YamlReader {
   std::vector<Ref> category_refs_;
   std::vector<Ref> threshold_refs_;
   std::vector<Ref> window_refs_;
+  bool features_declared_ = false;
 };
 
 }  // namespace parser_internal

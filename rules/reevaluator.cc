@@ -7,6 +7,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "proto/timestamp.h"
 #include "rules/action_planner.h"
+#include "rules/notices.h"
 #include "rules/scoring.h"
 #include "rules/tier.h"
 
@@ -76,6 +77,12 @@ void Reconcile(const Policy& policy, const v1::SubjectState& current,
   const std::vector<const v1::Action*> to_issue =
       Match(policy, current, desired, now, record, kept);
   ActionPlanner planner(id_prefix, "", 1, now, kept);
+  planner.SetNoticeWriter([&](const v1::Action& a) {
+    return SellerNotice(policy, a,
+                        "It follows a re-evaluation of the account under the policy now in force, "
+                        "which looked at the violations still counting.",
+                        now);
+  });
   for (const v1::Action* d : to_issue) {
     // The replay's phrase was written for the replayed decision's time ("for 30 days"); the
     // planner writes one for the time it runs from now.
@@ -85,6 +92,10 @@ void Reconcile(const Policy& policy, const v1::SubjectState& current,
     ActionSpec spec;
     spec.type = d->type();
     spec.feature = d->feature();
+    spec.feature_name = policy.FeatureName(d->feature());
+    if (d->has_effective_at() && FromProtoTime(d->effective_at()) > now) {
+      spec.grace = FromProtoTime(d->effective_at()) - now;
+    }
     planner.Request(d->rule_id(), spec, EndOf(*d),
                     absl::StrCat(why, " (re-evaluated under ", PolicyLabel(policy), ")"));
   }
@@ -100,6 +111,7 @@ void Reconcile(const Policy& policy, const v1::SubjectState& current,
     v1::RuleFiring* f = record->add_rules_fired();
     f->set_rule_id(a.rule_id());
     f->set_reason(a.reason());
+
     *record->add_actions_issued() = std::move(a);
   }
 }

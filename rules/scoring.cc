@@ -1,6 +1,8 @@
 #include "rules/scoring.h"
 
 #include <algorithm>
+#include <optional>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -32,6 +34,14 @@ int64_t SaturatingAdd(int64_t a, int64_t b) {
 
 }  // namespace
 
+absl::string_view AttributeValue(const v1::WindowBucket& bucket, absl::string_view name) {
+  if (name.empty()) return "";
+  for (const v1::ReportAttribute& a : bucket.attributes()) {
+    if (a.name() == name) return a.value();
+  }
+  return "";
+}
+
 namespace {
 
 // One bucket's points under the policy, before and after its category's daily cap.
@@ -41,9 +51,49 @@ struct Scored {
   int window;
   int64_t expire_day;
   int64_t count;
-  int64_t points;
+  int64_t points;  // of one report
   const std::string* region;
+  const std::string* notice;
 };
+
+// The merge group of a report of a merging category: its block of days, and its notice when the
+// category merges by notice. nullopt when the report is not merged (by notice, without one).
+std::optional<std::pair<int64_t, std::string>> MergeGroup(const CategoryPolicy& category,
+                                                          int64_t day, const std::string& notice) {
+  if (category.merge_by_notice && notice.empty()) return std::nullopt;
+  return std::make_pair(day / category.merge_days, category.merge_by_notice ? notice : "");
+}
+
+// Reports of a merging category in one group count once: as the report with the most points,
+// active until the group's last report expires. The others are left with no count and no points.
+void ApplyMerges(std::vector<Scored>* scored) {
+  std::map<std::tuple<const CategoryPolicy*, int64_t, std::string>, Scored*> groups;
+  for (Scored& s : *scored) {
+    if (s.category->merge_days == 0) {
+      s.points = SaturatingMultiply(s.points, s.count);
+      continue;
+    }
+    auto group = MergeGroup(*s.category, s.day, *s.notice);
+    if (!group) {
+      s.points = SaturatingMultiply(s.points, s.count);
+      continue;
+    }
+    auto [it, inserted] =
+        groups.emplace(std::make_tuple(s.category, group->first, std::move(group->second)), &s);
+    if (inserted) {
+      s.count = 1;
+      continue;
+    }
+    Scored& kept = *it->second;
+    kept.expire_day = std::max(kept.expire_day, s.expire_day);
+    if (s.points > kept.points) {
+      kept.points = s.points;
+      kept.region = s.region;
+    }
+    s.count = 0;
+    s.points = 0;
+  }
+}
 
 // Caps each (day, category) with a daily_cap. The points that count longest are kept first, so
 // the result does not depend on the order reports arrived in. `scored` is ordered by day.
@@ -77,7 +127,8 @@ void ApplyDailyCaps(std::vector<Scored>* scored) {
 PointsScore::PointsScore(const Policy& policy, const v1::SubjectState& state, int64_t today)
     : policy_(policy) {
   // Buckets are ordered by day: skip straight past those older than every points window.
-  const int64_t oldest = today - policy.MaxPointsWindowDays();
+  // (A merged group's best report may be a block older than the rest.)
+  const int64_t oldest = today - policy.MaxPointsWindowDays() - policy.MaxMergeDays();
   const auto& buckets = state.buckets();
   auto first =
       std::lower_bound(buckets.begin(), buckets.end(), oldest,
@@ -90,14 +141,15 @@ PointsScore::PointsScore(const Policy& policy, const v1::SubjectState& state, in
     // A category the policy in force no longer defines, or no longer counts against this ledger.
     if (category == nullptr || !category->CountsFor(ledger)) continue;
     const int window = policy.WindowDays(*category, b.region());
-    const int64_t points =
-        SaturatingMultiply(policy.Points(*category, b.severity(), b.region()), b.count());
+    const int points = policy.Points(*category, b.severity(), b.region(),
+                                     AttributeValue(b, category->points_attribute));
     scored.push_back({b.day(), category, window, policy.ExpireDay(*category, b.region(), b.day()),
-                      b.count(), points, &b.region()});
+                      b.count(), points, &b.region(), &b.notice_id()});
   }
+  ApplyMerges(&scored);
   ApplyDailyCaps(&scored);
   for (const Scored& s : scored) {
-    if (s.expire_day <= today) continue;
+    if (s.expire_day <= today || s.count == 0) continue;
     CategoryTotal& c = by_category_[s.category->id];
     c.count = SaturatingAdd(c.count, s.count);
     c.points = SaturatingAdd(c.points, s.points);
@@ -191,15 +243,44 @@ CountScore::CountScore(const Policy& policy, const CountRule& rule, const v1::Su
       if (b.day() < oldest) continue;
       if (rule.same_rights_holder && b.rights_holder_id() != v.rights_holder_id) continue;
       if (rule.same_right && b.right_id() != v.right_id) continue;
-      if (filter(b.category(), b.source())) matching_.push_back({b.day(), b.count(), &b.region()});
+      if (filter(b.category(), b.source())) {
+        matching_.push_back({b.day(), b.count(), &b.region(), &b.category(), &b.notice_id()});
+      }
     }
   } else {
     for (const v1::WindowBucket& b : state.buckets()) {
       if (b.day() < oldest) continue;
-      if (filter(b.category(), b.source())) matching_.push_back({b.day(), b.count(), &b.region()});
+      if (filter(b.category(), b.source())) {
+        matching_.push_back({b.day(), b.count(), &b.region(), &b.category(), &b.notice_id()});
+      }
     }
   }
+  MergeMatching(policy);
   Count(policy, rule);
+}
+
+void CountScore::MergeMatching(const Policy& policy) {
+  // A merged group is one violation, on the day of its last report.
+  std::map<std::tuple<const CategoryPolicy*, int64_t, std::string>, size_t> groups;
+  std::vector<Matching> merged;
+  for (const Matching& m : matching_) {
+    const CategoryPolicy* category = policy.FindCategory(*m.category);
+    auto group = category->merge_days > 0 ? MergeGroup(*category, m.day, *m.notice) : std::nullopt;
+    if (!group) {
+      merged.push_back(m);
+      continue;
+    }
+    auto [it, inserted] = groups.emplace(
+        std::make_tuple(category, group->first, std::move(group->second)), merged.size());
+    if (inserted) {
+      merged.push_back(m);
+      merged.back().count = 1;
+    } else if (m.day > merged[it->second].day) {
+      merged[it->second].day = m.day;
+      merged[it->second].region = m.region;
+    }
+  }
+  matching_ = std::move(merged);
 }
 
 void CountScore::Count(const Policy& policy, const CountRule& rule) {

@@ -28,7 +28,6 @@ inline constexpr int64_t kNeverDay = std::numeric_limits<int64_t>::max();
 // Saturates a 64-bit sum into the API's 32-bit fields.
 int32_t SaturateToInt32(int64_t value);
 
-
 class PointsScore {
  public:
   PointsScore(const Policy& policy, const v1::SubjectState& state, int64_t today);
@@ -70,6 +69,9 @@ class PointsScore {
   std::map<std::string, CategoryTotal> by_category_;
 };
 
+// The value of attribute `name` in the bucket's report ("" if absent or `name` is empty).
+absl::string_view AttributeValue(const v1::WindowBucket& bucket, absl::string_view name);
+
 // What the violation being evaluated contributes to a count rule's filter.
 struct CountSubject {
   std::string category;
@@ -103,6 +105,8 @@ class CountScore {
     int64_t day;
     int64_t count;
     const std::string* region;
+    const std::string* category;
+    const std::string* notice;
   };
   struct Variant {
     int64_t threshold = 0;
@@ -111,6 +115,7 @@ class CountScore {
     bool applies = false;      // a violation from one of the variant's regions is inside it
     int64_t presence_end = 0;  // first day on which no such violation is inside the window
   };
+  void MergeMatching(const Policy& policy);
   void Count(const Policy& policy, const CountRule& rule);
   int64_t VariantDropDay(const Variant& variant) const;
 

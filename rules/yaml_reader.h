@@ -248,6 +248,18 @@ class YamlReader {
     return false;
   }
 
+  // Text shown to sellers: one line, 1 to 120 characters.
+  bool ReadDisplayName(const YAML::Node& node, absl::string_view what, std::string* out) {
+    std::string s;
+    if (!ReadString(node, what, &s)) return false;
+    if (s.empty() || s.size() > 120 || s.find('\n') != std::string::npos) {
+      Error(node, absl::StrCat(what, " must be one line of 1 to 120 characters"));
+      return false;
+    }
+    *out = std::move(s);
+    return true;
+  }
+
   bool ReadId(const YAML::Node& node, absl::string_view what, bool allow_dash_dot,
               std::string* out) {
     if (!ReadString(node, what, out)) return false;
@@ -317,7 +329,7 @@ class YamlReader {
     YAML::Node type_node = node;
     std::optional<Fields> fields;
     if (node.IsMap()) {
-      fields = ReadMap(node, what, {"type", "feature", "duration"}, {"type"});
+      fields = ReadMap(node, what, {"type", "feature", "duration", "grace"}, {"type"});
       if (!fields || !fields->count("type")) return;
       type_node = (*fields)["type"].value;
     }
@@ -334,13 +346,21 @@ class YamlReader {
       return;
     }
     action.type = kTypes[it - kActionTypes.begin()];
+    action.position = Pos(node);
     if (fields && fields->count("feature")) {
       ReadId((*fields)["feature"].value, absl::StrCat(what, ".feature"), false, &action.feature);
+      action.position = Pos((*fields)["feature"].value);
     }
     if (fields && fields->count("duration")) {
       absl::Duration d;
       if (ReadDuration((*fields)["duration"].value, absl::StrCat(what, ".duration"), &d)) {
         action.duration = d;
+      }
+    }
+    if (fields && fields->count("grace")) {
+      absl::Duration d;
+      if (ReadDuration((*fields)["grace"].value, absl::StrCat(what, ".grace"), &d)) {
+        action.grace = d;
       }
     }
     // What each action type needs, so a decision is never ambiguous.
