@@ -113,9 +113,8 @@ TEST(PolicyParser, CompilePolicyJoinsDiagnosticsIntoInvalidArgument) {
   EXPECT_EQ(std::string(p.status().message()),
             "p.yaml:3:3: error: category 'x' needs points, zero_tolerance, or both\n"
             "p.yaml:3:7: error: unknown key 'pionts' in category 'x' (did you mean 'points'?); "
-            "expected one of: description, points, default_severity, window, reset, daily_cap, "
-            "ledgers, take_down, "
-            "zero_tolerance");
+            "expected one of: display_name, description, points, default_severity, window, "
+            "reset, daily_cap, merge, ledgers, take_down, zero_tolerance");
 }
 
 TEST(PolicyParser, NeverThrowsOnGarbage) {
