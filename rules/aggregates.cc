@@ -118,6 +118,15 @@ void PruneState(const Policy* policy, absl::Time now, v1::SubjectState* state) {
   actions->erase(std::remove_if(actions->begin(), actions->end(),
                                 [&](const v1::Action& a) { return !IsActive(a, now); }),
                  actions->end());
+  // Remedies matter for as long as anything they ended could have run (windows and durations are
+  // capped at kAggregateRetentionDays).
+  const int64_t oldest_remedy = (UnixDay(now) - kAggregateRetentionDays) * 86400;
+  auto* remedies = state->mutable_remedies();
+  remedies->erase(std::remove_if(remedies->begin(), remedies->end(),
+                                 [&](const v1::RemedyFact& f) {
+                                   return f.recorded_at().seconds() < oldest_remedy;
+                                 }),
+                  remedies->end());
 }
 
 v1::Standing DeriveStanding(const google::protobuf::RepeatedPtrField<v1::Action>& actions,

@@ -1,9 +1,8 @@
 #include "rules/policy.h"
 
 #include <algorithm>
-#include <utility>
-
 #include <cmath>
+#include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/time/civil_time.h"
@@ -83,6 +82,11 @@ std::string DisplayNameFromId(absl::string_view id) {
 std::string Policy::FeatureName(absl::string_view feature) const {
   auto it = c_.features.find(std::string(feature));
   return it != c_.features.end() ? it->second : DisplayNameFromId(feature);
+}
+
+const RemedyPolicy* Policy::FindRemedy(absl::string_view id) const {
+  auto it = c_.remedies.find(id);
+  return it == c_.remedies.end() ? nullptr : &it->second;
 }
 
 std::string Policy::CategoryName(absl::string_view id) const {

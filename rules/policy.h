@@ -161,6 +161,24 @@ struct CountRule {
   }
 };
 
+// A remedy (policy training completed, a plan of action accepted, a listing corrected) and what
+// recording one does (YouTube's training that removes a warning, Amazon's plan of action, TikTok
+// Shop's quizzes that restore points).
+struct RemedyPolicy {
+  std::string id;
+  std::string display_name;
+  // Subject actions of these types in force are ended early (warnings, restrictions,
+  // suspensions; never deactivations or revocations, which only staff reverse).
+  std::set<v1::ActionType> ends;
+  // Active points taken off the total, from the oldest active points, until those expire.
+  int restores_points = 0;
+  // The remedy names one violation and cancels its pending actions (a corrected listing).
+  bool cancels_pending = false;
+  // At most one such remedy per subject in this many days.
+  std::optional<int> once_every_days;
+  SourcePosition position;
+};
+
 struct CategoryOverride {
   std::optional<int> window_days;
   std::optional<int> fixed_points;
@@ -190,6 +208,9 @@ class Policy {
     // listings"). When given, every restricted feature must be listed.
     std::map<std::string, std::string> features;
     AppealTerms appeals;
+    std::map<std::string, RemedyPolicy, std::less<>> remedies;
+    // Action types that reach linked subjects (`linked_subjects.propagate`).
+    std::set<v1::ActionType> propagate;
     // A hash of the parsed document without comments or layout: two texts with the same
     // fingerprint decide everything alike, so a comment-only change re-evaluates nobody.
     std::string content_fingerprint;
@@ -210,6 +231,11 @@ class Policy {
   const std::vector<MilestoneRule>& milestones() const { return c_.milestones; }
   const std::vector<CountRule>& count_rules() const { return c_.count_rules; }
   const AppealTerms& appeals() const { return c_.appeals; }
+  const std::map<std::string, RemedyPolicy, std::less<>>& remedies() const { return c_.remedies; }
+  // nullptr if the policy has no such remedy.
+  const RemedyPolicy* FindRemedy(absl::string_view id) const;
+  // Whether actions of `type` reach linked subjects.
+  bool Propagates(v1::ActionType type) const { return c_.propagate.count(type) > 0; }
   // The category's display name; the id itself for a category the policy does not define.
   std::string CategoryName(absl::string_view id) const;
   // The feature's display name (the policy's `features`, else derived from the id).

@@ -91,10 +91,11 @@ void PolicyParser::ParseRoot(const YAML::Node& root) {
     AddAt({1, 1}, "the policy is empty; it needs at least 'policy' and 'categories'");
     return;
   }
-  auto fields = ReadMap(root, "the policy",
-                        {"policy", "description", "default_window", "categories", "milestones",
-                         "count_rules", "regions", "features", "appeals"},
-                        {"policy", "categories"});
+  auto fields =
+      ReadMap(root, "the policy",
+              {"policy", "description", "default_window", "categories", "milestones", "count_rules",
+               "regions", "features", "appeals", "remedies", "linked_subjects"},
+              {"policy", "categories"});
   if (!fields) return;
   Fields& f = *fields;
   if (f.count("policy")) ReadId(f["policy"].value, "policy", true, &c_.name);
@@ -111,6 +112,8 @@ void PolicyParser::ParseRoot(const YAML::Node& root) {
   if (f.count("regions")) ParseRegions(f["regions"].value);
   if (f.count("features")) ParseFeatures(f["features"].value);
   if (f.count("appeals")) ParseAppeals(f["appeals"].value);
+  if (f.count("remedies")) ParseRemedies(f["remedies"].value);
+  if (f.count("linked_subjects")) ParseLinkedSubjects(f["linked_subjects"].value);
   ResolveFeatureNames();
 }
 

@@ -16,9 +16,10 @@ void PolicyParser::ParseCategories(const YAML::Node& node) {
     const std::string what = absl::StrCat("category '", e.key.Scalar(), "'");
     if (!ReadId(e.key, "category id", false, &cat.id)) continue;
     cat.position = Pos(e.key);
-    auto fields = ReadMap(e.value, what,
-                          {"display_name", "description", "points", "default_severity", "window",
-                           "reset", "daily_cap", "merge", "ledgers", "take_down", "zero_tolerance"});
+    auto fields =
+        ReadMap(e.value, what,
+                {"display_name", "description", "points", "default_severity", "window", "reset",
+                 "daily_cap", "merge", "ledgers", "take_down", "zero_tolerance"});
     if (!fields) continue;
     Fields& f = *fields;
     cat.display_name = DisplayNameFromId(cat.id);

@@ -7,6 +7,7 @@
 #define ENFORCERD_RULES_POLICY_PARSER_IMPL_H_
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,8 +44,7 @@ class PolicyParser : private YamlReader {
   void ParseZeroTolerance(const YAML::Node& node, const std::string& what, CategoryPolicy* cat);
   void ParseAttributePoints(const YAML::Node& node, const std::string& what, CategoryPolicy* cat);
   void ParseBands(const YAML::Node& node, const std::string& what, CategoryPolicy* cat);
-  void CheckPointsRange(const YAML::Node& node, const std::string& what,
-                        const CategoryPolicy& cat);
+  void CheckPointsRange(const YAML::Node& node, const std::string& what, const CategoryPolicy& cat);
   void ParseMerge(const YAML::Node& node, const std::string& what, CategoryPolicy* cat);
 
   // policy_parser_rules.cc
@@ -55,6 +55,11 @@ class PolicyParser : private YamlReader {
   // policy_parser_terms.cc
   void ParseFeatures(const YAML::Node& node);
   void ParseAppeals(const YAML::Node& node);
+  void ParseRemedies(const YAML::Node& node);
+  void ParseLinkedSubjects(const YAML::Node& node);
+  std::set<v1::ActionType> ReadActionTypes(const YAML::Node& node, const std::string& what,
+                                           const std::set<v1::ActionType>& allowed,
+                                           const std::string& why_not);
   // Gives every restrict_feature action its feature's display name.
   void ResolveFeatureNames();
   void ResolveFeatureNames(std::vector<ActionSpec>* actions);

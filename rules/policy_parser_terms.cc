@@ -1,4 +1,7 @@
-// The sections of a policy that speak to sellers: feature names and appeal terms.
+// The sections of a policy about sellers rather than violations: feature names, appeal terms,
+// remedies and linked subjects.
+#include <set>
+
 #include "rules/policy_parser_impl.h"
 
 namespace enforcer {
@@ -33,6 +36,92 @@ void PolicyParser::ParseAppeals(const YAML::Node& node) {
       }
     }
   }
+}
+
+// A list of action type names; `allowed` are the indexes into kActionTypes that may appear.
+std::set<v1::ActionType> PolicyParser::ReadActionTypes(const YAML::Node& node,
+                                                       const std::string& what,
+                                                       const std::set<v1::ActionType>& allowed,
+                                                       const std::string& why_not) {
+  static const v1::ActionType kTypes[] = {v1::ACTION_WARNING, v1::ACTION_RESTRICT_FEATURE,
+                                          v1::ACTION_SUSPEND, v1::ACTION_DEACTIVATE_STORE,
+                                          v1::ACTION_REVOKE_SELLING_PERMISSION};
+  std::set<v1::ActionType> out;
+  ForEachItem(node, what, [&](const YAML::Node& item, const std::string& item_what) {
+    std::vector<size_t> picked;
+    std::string name;
+    if (!ReadString(item, item_what, &name)) return;
+    auto it = std::find(kActionTypes.begin(), kActionTypes.end(), name);
+    if (it == kActionTypes.end()) {
+      Error(item, absl::StrCat(item_what, ": unknown action type '", name, "'",
+                               Suggestion(name, kActionTypes),
+                               "; expected one of: ", absl::StrJoin(kActionTypes, ", ")));
+      return;
+    }
+    const v1::ActionType type = kTypes[it - kActionTypes.begin()];
+    if (!allowed.count(type)) {
+      Error(item, absl::StrCat(item_what, ": ", name, " ", why_not));
+      return;
+    }
+    out.insert(type);
+  });
+  if (node.IsSequence() && node.size() == 0) Error(node, absl::StrCat(what, " must not be empty"));
+  return out;
+}
+
+void PolicyParser::ParseRemedies(const YAML::Node& node) {
+  auto entries = ReadNamedMap(node, "remedies");
+  if (!entries) return;
+  for (const Entry& e : *entries) {
+    RemedyPolicy remedy;
+    const std::string what = absl::StrCat("remedy '", e.key.Scalar(), "'");
+    if (!ReadId(e.key, "remedy id", false, &remedy.id)) continue;
+    remedy.position = Pos(e.key);
+    remedy.display_name = DisplayNameFromId(remedy.id);
+    auto f = ReadMap(e.value, what,
+                     {"display_name", "ends", "restores_points", "cancels_pending", "once_every"});
+    if (!f) continue;
+    if (f->count("display_name")) {
+      ReadDisplayName((*f)["display_name"].value, absl::StrCat(what, ".display_name"),
+                      &remedy.display_name);
+    }
+    if (f->count("ends")) {
+      remedy.ends = ReadActionTypes(
+          (*f)["ends"].value, absl::StrCat(what, ".ends"),
+          {v1::ACTION_WARNING, v1::ACTION_RESTRICT_FEATURE, v1::ACTION_SUSPEND},
+          "cannot be ended by a remedy; only staff reverse a deactivation or revocation");
+    }
+    if (f->count("restores_points")) {
+      ReadInt((*f)["restores_points"].value, absl::StrCat(what, ".restores_points"), 1, kMaxPoints,
+              &remedy.restores_points);
+    }
+    if (f->count("cancels_pending")) {
+      ReadBool((*f)["cancels_pending"].value, absl::StrCat(what, ".cancels_pending"),
+               &remedy.cancels_pending);
+    }
+    if (f->count("once_every")) {
+      int days = 0;
+      if (ReadDays((*f)["once_every"].value, absl::StrCat(what, ".once_every"), &days)) {
+        remedy.once_every_days = days;
+      }
+    }
+    if (!f->count("ends") && !f->count("restores_points") && !remedy.cancels_pending) {
+      Error(e.key, absl::StrCat(what,
+                                " does nothing: give it ends, restores_points or "
+                                "cancels_pending"));
+    }
+    c_.remedies[remedy.id] = std::move(remedy);
+  }
+}
+
+void PolicyParser::ParseLinkedSubjects(const YAML::Node& node) {
+  auto f = ReadMap(node, "linked_subjects", {"propagate"}, {"propagate"});
+  if (!f || !f->count("propagate")) return;
+  c_.propagate = ReadActionTypes(
+      (*f)["propagate"].value, "linked_subjects.propagate",
+      {v1::ACTION_SUSPEND, v1::ACTION_DEACTIVATE_STORE, v1::ACTION_REVOKE_SELLING_PERMISSION},
+      "does not propagate: only suspend, deactivate_store and revoke_selling_permission act on an "
+      "owner across accounts");
 }
 
 void PolicyParser::ResolveFeatureNames(std::vector<ActionSpec>* actions) {

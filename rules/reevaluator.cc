@@ -8,6 +8,7 @@
 #include "proto/timestamp.h"
 #include "rules/action_planner.h"
 #include "rules/notices.h"
+#include "rules/remedies.h"
 #include "rules/scoring.h"
 #include "rules/tier.h"
 
@@ -40,6 +41,11 @@ std::vector<const v1::Action*> Match(const Policy& policy, const v1::SubjectStat
   std::vector<const v1::Action*> to_issue;
   for (const v1::Action& c : current.actions()) {
     if (!IsActive(c, now)) continue;
+    if (c.rule_id() == kLinkedSubjectRuleId) {
+      // It follows the linked subject, not this subject's violations.
+      *kept->add_actions() = c;
+      continue;
+    }
     int match = -1;
     for (int j = 0; j < desired.actions_size() && match < 0; ++j) {
       if (!used[j] && IsActive(desired.actions(j), now) && SameRule(c, desired.actions(j)))
@@ -181,6 +187,9 @@ ReevaluationOutcome Reevaluate(const Policy& policy, const Policy* previous,
                                  "as if it had always been in force"));
 
   out.state = ReplayUnder(policy, current.subject(), violations, now);
+  *out.state.mutable_remedies() = current.remedies();
+  *out.state.mutable_links() = current.links();
+  DropRemediedActions(policy, &out.state);
   v1::SubjectState kept;
   *kept.mutable_subject() = current.subject();
   Reconcile(policy, current, out.state, now, id_prefix, &record, &kept);
@@ -236,6 +245,38 @@ void FoldAsRecorded(const RecordedViolation& rv, const v1::Decision& d, v1::Subj
     if (a.type() != v1::ACTION_TAKE_DOWN) *state->add_actions() = a;
   }
   state->set_policy_version(d.policy_version());
+}
+
+void RemoveAction(const std::string& action_id, v1::SubjectState* state) {
+  auto* actions = state->mutable_actions();
+  for (int i = actions->size() - 1; i >= 0; --i) {
+    if (actions->Get(i).action_id() == action_id) actions->DeleteSubrange(i, 1);
+  }
+}
+
+// Remedies, links and propagated actions are folded as recorded: what they did is in the entry.
+void ApplyRecordedRemedy(const v1::Remedy& r, v1::SubjectState* state) {
+  v1::RemedyFact* fact = state->add_remedies();
+  *fact->mutable_recorded_at() = r.recorded_at();
+  fact->set_remedy(r.remedy());
+  fact->set_violation_id(r.violation_id());
+  for (const v1::ActionLift& lift : r.actions_ended())
+    RemoveAction(lift.action().action_id(), state);
+}
+
+void ApplyRecordedLink(const v1::SubjectLink& link, v1::SubjectState* state) {
+  for (const v1::Subject& s : state->links()) {
+    if (s.kind() == link.linked().kind() && s.id() == link.linked().id()) return;
+  }
+  *state->add_links() = link.linked();
+}
+
+void ApplyRecordedPropagation(const v1::Propagation& p, v1::SubjectState* state) {
+  for (const v1::Supersession& s : p.superseded()) {
+    if (s.action().action_id().empty() || s.action().type() != s.superseded_by_type()) continue;
+    RemoveAction(s.action().action_id(), state);  // replaced by an extension
+  }
+  for (const v1::Action& a : p.actions_issued()) *state->add_actions() = a;
 }
 
 void ApplyRecordedReevaluation(const v1::Reevaluation& r, v1::SubjectState* state) {
@@ -306,6 +347,16 @@ FoldResult FoldLedger(const PolicyResolver& policies, const v1::Subject& subject
                          " gives a different result than the recorded one: ", diff));
       }
       out.state = std::move(redo.state);
+    } else if (e.has_remedy()) {
+      PruneState(policies(out.state.policy_version()), FromProtoTime(e.remedy().recorded_at()),
+                 &out.state);
+      ApplyRecordedRemedy(e.remedy(), &out.state);
+    } else if (e.has_link()) {
+      ApplyRecordedLink(e.link(), &out.state);
+    } else if (e.has_propagation()) {
+      PruneState(policies(out.state.policy_version()), FromProtoTime(e.propagation().decided_at()),
+                 &out.state);
+      ApplyRecordedPropagation(e.propagation(), &out.state);
     }
   }
   PruneState(policies(out.state.policy_version()), now, &out.state);

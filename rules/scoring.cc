@@ -122,13 +122,41 @@ void ApplyDailyCaps(std::vector<Scored>* scored) {
   }
 }
 
+// Remedies that restore points take them off the points active when they were recorded, those
+// that expire first first, so the result does not depend on when the subject is scored.
+void ApplyRestores(const Policy& policy, const v1::SubjectState& state,
+                   std::vector<Scored>* scored) {
+  if (state.remedies_size() == 0) return;
+  std::vector<Scored*> by_expiry;
+  for (Scored& s : *scored) by_expiry.push_back(&s);
+  std::stable_sort(by_expiry.begin(), by_expiry.end(),
+                   [](const Scored* a, const Scored* b) { return a->expire_day < b->expire_day; });
+  for (const v1::RemedyFact& fact : state.remedies()) {
+    const RemedyPolicy* remedy = policy.FindRemedy(fact.remedy());
+    if (remedy == nullptr || remedy->restores_points == 0) continue;
+    const int64_t day = fact.recorded_at().seconds() / 86400;
+    int64_t left = remedy->restores_points;
+    for (Scored* s : by_expiry) {
+      if (left == 0) break;
+      if (s->day > day || s->expire_day <= day) continue;
+      const int64_t taken = std::min(left, s->points);
+      s->points -= taken;
+      left -= taken;
+    }
+  }
+}
+
 }  // namespace
 
 PointsScore::PointsScore(const Policy& policy, const v1::SubjectState& state, int64_t today)
     : policy_(policy) {
   // Buckets are ordered by day: skip straight past those older than every points window.
   // (A merged group's best report may be a block older than the rest.)
-  const int64_t oldest = today - policy.MaxPointsWindowDays() - policy.MaxMergeDays();
+  // Restored points are taken from the points active when the remedy was recorded, which may
+  // have expired since: then every kept bucket is read.
+  const int64_t oldest = state.remedies_size() > 0
+                             ? std::numeric_limits<int64_t>::min()
+                             : today - policy.MaxPointsWindowDays() - policy.MaxMergeDays();
   const auto& buckets = state.buckets();
   auto first =
       std::lower_bound(buckets.begin(), buckets.end(), oldest,
@@ -148,6 +176,7 @@ PointsScore::PointsScore(const Policy& policy, const v1::SubjectState& state, in
   }
   ApplyMerges(&scored);
   ApplyDailyCaps(&scored);
+  ApplyRestores(policy, state, &scored);
   for (const Scored& s : scored) {
     if (s.expire_day <= today || s.count == 0) continue;
     CategoryTotal& c = by_category_[s.category->id];

@@ -56,11 +56,13 @@ TEST_F(SellerTextsTest, ReasonsAndNoticesUseDisplayNamesNeverIds) {
             "'listing-17' is taken down: 'Valid IP complaint' violations are removed from the "
             "marketplace");
   EXPECT_EQ(d.actions(1).reason(),
-            "Creating new listings restricted until 2026-12-20 00:00 UTC: Your store may not create listings for "
+            "Creating new listings restricted until 2026-12-20 00:00 UTC: Your store may not "
+            "create listings for "
             "a while (active violation points reached 12 (+12 for 'Valid IP complaint'), crossing "
             "the 12-point milestone)");
   EXPECT_EQ(d.actions(1).notice(),
-            "Creating new listings restricted until 2026-12-20 00:00 UTC: Your store may not create listings for "
+            "Creating new listings restricted until 2026-12-20 00:00 UTC: Your store may not "
+            "create listings for "
             "a while (active violation points reached 12 (+12 for 'Valid IP complaint'), crossing "
             "the 12-point milestone). It follows a report of 'Valid IP complaint' on 'listing-17' "
             "from a listing that occurred on 2026-09-21 and added 12 points. This decision was "
