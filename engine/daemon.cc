@@ -99,6 +99,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   d->sweeper_ = std::make_unique<SubjectSweeper>(d->store_.get(), d->writer_.get(),
                                                  d->policies_.get(), d->clock_.get());
   d->admin_service_ = std::make_unique<PolicyAdminService>(d->sweeper_.get());
+  d->cases_ = std::make_unique<CasePipeline>(d->writer_.get(), d->clock_.get(), d->policies_.get());
+  d->cases_service_ = std::make_unique<CasesService>(d->cases_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -106,6 +108,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &d->port_);
   builder.RegisterService(d->service_.get());
   builder.RegisterService(d->admin_service_.get());
+  builder.RegisterService(d->cases_service_.get());
   d->server_ = builder.BuildAndStart();
   if (d->server_ == nullptr || d->port_ == 0) {
     d->server_.reset();

@@ -11,6 +11,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "engine/case_pipeline.h"
+#include "engine/cases_service.h"
 #include "engine/clock.h"
 #include "engine/enforcer.h"
 #include "engine/grpc_service.h"
@@ -67,6 +69,8 @@ class Daemon {
   std::unique_ptr<EnforcerService> service_;
   std::unique_ptr<SubjectSweeper> sweeper_;
   std::unique_ptr<PolicyAdminService> admin_service_;
+  std::unique_ptr<CasePipeline> cases_;
+  std::unique_ptr<CasesService> cases_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool stopped_ = false;

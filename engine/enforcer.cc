@@ -7,6 +7,7 @@
 #include "absl/synchronization/notification.h"
 #include "base/status_macros.h"
 #include "engine/ledger_entries.h"
+#include "engine/propagation.h"
 #include "engine/report_validator.h"
 #include "proto/fingerprint.h"
 #include "proto/timestamp.h"
@@ -119,6 +120,15 @@ absl::StatusOr<LedgerWrite> Enforcer::Apply(const v1::ReportViolationRequest& se
   LedgerWrite write;
   for (size_t i = 0; i < subjects.size(); ++i) {
     RETURN_IF_ERROR(DecideFor(*policy, subjects[i], i == 0, recorded, now, view, &write, response));
+  }
+  // Actions that reach linked subjects, once every subject of the report is decided.
+  for (int i = 0; i < response->decisions_size(); ++i) {
+    const v1::Decision& d = response->decisions(i);
+    const v1::SubjectState source = write.states[i];  // DecideFor stores one state per decision
+    for (const v1::Action& action : d.actions()) {
+      RETURN_IF_ERROR(PropagateToLinked(*policy, *policies_, source, action, d.violation_id(), now,
+                                        view, &write));
+    }
   }
   write.report.emplace();
   write.report->report_id = sent.report_id();

@@ -1,14 +1,14 @@
 #include "engine/ledger_writer.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "absl/synchronization/notification.h"
 #include "proto/timestamp.h"
@@ -102,15 +102,18 @@ TEST_F(LedgerWriterTest, GroupsEverythingQueuedBehindAnInFlightCommitIntoOneBatc
   LedgerWriter writer(faults_.get());
   faults_->HoldCommits();
   absl::Notification first_done;
-  ASSERT_TRUE(writer.Submit(CountEvent(Seller("a"), nullptr), [&](absl::Status) { first_done.Notify(); }).ok());
+  ASSERT_TRUE(
+      writer.Submit(CountEvent(Seller("a"), nullptr), [&](absl::Status) { first_done.Notify(); })
+          .ok());
   faults_->AwaitHeldCommit();  // the first group (one job) is now syncing
   std::atomic<int> done{0};
   std::vector<std::thread> clients;
   for (int t = 0; t < 4; ++t) {
     clients.emplace_back([&, t] {
       for (int i = 0; i < 25; ++i) {
-        EXPECT_TRUE(writer.Submit(CountEvent(Seller("c" + std::to_string(t)), nullptr),
-                                  [&](absl::Status st) { done += st.ok(); })
+        EXPECT_TRUE(writer
+                        .Submit(CountEvent(Seller("c" + std::to_string(t)), nullptr),
+                                [&](absl::Status st) { done += st.ok(); })
                         .ok());
       }
     });
@@ -145,12 +148,17 @@ TEST_F(LedgerWriterTest, AFailingJobWritesNothingAndDoesNotDisturbItsGroup) {
   {
     LedgerWriter writer(faults_.get());
     faults_->HoldCommits();
-    writer.Submit(CountEvent(Seller("f"), nullptr), [&](absl::Status s) { results[0] = s; }).IgnoreError();
-    writer
-        .Submit([](LedgerView&) -> absl::StatusOr<LedgerWrite> { return absl::InvalidArgumentError("bad job"); },
-                [&](absl::Status s) { results[1] = s; })
+    writer.Submit(CountEvent(Seller("f"), nullptr), [&](absl::Status s) { results[0] = s; })
         .IgnoreError();
-    writer.Submit(CountEvent(Seller("f"), nullptr), [&](absl::Status s) { results[2] = s; }).IgnoreError();
+    writer
+        .Submit(
+            [](LedgerView&) -> absl::StatusOr<LedgerWrite> {
+              return absl::InvalidArgumentError("bad job");
+            },
+            [&](absl::Status s) { results[1] = s; })
+        .IgnoreError();
+    writer.Submit(CountEvent(Seller("f"), nullptr), [&](absl::Status s) { results[2] = s; })
+        .IgnoreError();
     faults_->ReleaseCommits();
   }
   EXPECT_TRUE(results[0].ok());
@@ -188,10 +196,13 @@ TEST_F(LedgerWriterTest, ACommitFailureFailsTheWholeGroupAndTheNextGroupStartsCl
 
   faults_->FailCommits(false);
   absl::Notification ok;
-  writer.Submit(CountEvent(Seller("g"), nullptr), [&](absl::Status s) {
-    EXPECT_TRUE(s.ok());
-    ok.Notify();
-  }).IgnoreError();
+  writer
+      .Submit(CountEvent(Seller("g"), nullptr),
+              [&](absl::Status s) {
+                EXPECT_TRUE(s.ok());
+                ok.Notify();
+              })
+      .IgnoreError();
   ok.WaitForNotification();
   EXPECT_EQ(StoredCount(Seller("g")), 1);  // nothing of the failed group leaked into the state
   auto log = real_->ReadLog(Seller("g"));
@@ -207,10 +218,12 @@ TEST_F(LedgerWriterTest, RefusesWorkWhenTheQueueIsFull) {
   auto count = [&](absl::Status s) { done += s.ok(); };
   ASSERT_TRUE(writer.Submit(CountEvent(Seller("q"), nullptr), count).ok());
   faults_->AwaitHeldCommit();
-  for (int i = 0; i < 4; ++i) ASSERT_TRUE(writer.Submit(CountEvent(Seller("q"), nullptr), count).ok());
+  for (int i = 0; i < 4; ++i)
+    ASSERT_TRUE(writer.Submit(CountEvent(Seller("q"), nullptr), count).ok());
   absl::Status full = writer.Submit(CountEvent(Seller("q"), nullptr), count);
   EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_EQ(full.message(), "the ledger writer queue is full (4 reports waiting); retry with backoff");
+  EXPECT_EQ(full.message(),
+            "the ledger writer queue is full (4 reports waiting); retry with backoff");
   faults_->ReleaseCommits();
   writer.Shutdown();
   EXPECT_EQ(done, 5);
@@ -220,7 +233,8 @@ TEST_F(LedgerWriterTest, ShutdownFinishesAcceptedJobsThenRefuses) {
   LedgerWriter writer(faults_.get());
   std::atomic<int> done{0};
   for (int i = 0; i < 50; ++i) {
-    writer.Submit(CountEvent(Seller("z"), nullptr), [&](absl::Status s) { done += s.ok(); }).IgnoreError();
+    writer.Submit(CountEvent(Seller("z"), nullptr), [&](absl::Status s) { done += s.ok(); })
+        .IgnoreError();
   }
   writer.Shutdown();
   EXPECT_EQ(done, 50);
@@ -232,12 +246,14 @@ TEST_F(LedgerWriterTest, ShutdownFinishesAcceptedJobsThenRefuses) {
 TEST_F(LedgerWriterTest, ContinuesSequencesAfterReopen) {
   {
     LedgerWriter writer(real_.get());
-    for (int i = 0; i < 3; ++i) writer.Submit(CountEvent(Seller("r"), nullptr), [](absl::Status) {}).IgnoreError();
+    for (int i = 0; i < 3; ++i)
+      writer.Submit(CountEvent(Seller("r"), nullptr), [](absl::Status) {}).IgnoreError();
   }
   EXPECT_EQ(real_->LastSequence(), 3u);
   LedgerWriter writer(real_.get());
   absl::Notification done;
-  writer.Submit(CountEvent(Seller("r"), nullptr), [&](absl::Status) { done.Notify(); }).IgnoreError();
+  writer.Submit(CountEvent(Seller("r"), nullptr), [&](absl::Status) { done.Notify(); })
+      .IgnoreError();
   done.WaitForNotification();
   EXPECT_EQ(real_->LastSequence(), 4u);
 }

@@ -7,8 +7,8 @@
 #define ENFORCERD_ENGINE_POLICY_REGISTRY_H_
 
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "absl/status/statusor.h"

@@ -97,11 +97,16 @@ absl::Status CheckAttributes(const v1::ReportViolationRequest& r) {
 
 }  // namespace
 
-absl::Status ValidateSubject(const v1::Subject& subject) {
+absl::Status ValidateSubject(const v1::Subject& subject, absl::string_view field) {
   if (subject.kind() != v1::SELLER && subject.kind() != v1::CREATOR) {
-    return Invalid("subject.kind", "must be SELLER or CREATOR");
+    return Invalid(absl::StrCat(field, ".kind"), "must be SELLER or CREATOR");
   }
-  return CheckId("subject.id", subject.id(), ReportLimits::kMaxIdBytes, true);
+  return CheckId(absl::StrCat(field, ".id"), subject.id(), ReportLimits::kMaxIdBytes, true);
+}
+
+absl::Status ValidateText(absl::string_view field, absl::string_view value, size_t max_bytes,
+                          bool required) {
+  return CheckId(field, value, max_bytes, required);
 }
 
 absl::Status ValidateTimestamp(absl::string_view field, const google::protobuf::Timestamp& ts) {
@@ -184,9 +189,10 @@ absl::Status CheckReportAgainstPolicy(const v1::ReportViolationRequest& r, const
     double number = 0;
     if (it != r.attributes().end() &&
         (!absl::SimpleAtod(it->second, &number) || !std::isfinite(number))) {
-      return Invalid(absl::StrCat("attributes[", it->first, "]"),
-                     absl::StrCat("'", absl::CHexEscape(it->second), "' is not a number; category '",
-                                  r.category(), "' scores its points by it"));
+      return Invalid(
+          absl::StrCat("attributes[", it->first, "]"),
+          absl::StrCat("'", absl::CHexEscape(it->second), "' is not a number; category '",
+                       r.category(), "' scores its points by it"));
     }
   }
   if (category->points_by_severity && r.severity() == v1::SEVERITY_UNSPECIFIED &&

@@ -42,8 +42,13 @@ absl::Status ValidateReport(const v1::ReportViolationRequest& request, const Pol
 // A bound of a time range ("start_time", "end_time"): a valid google.protobuf.Timestamp.
 absl::Status ValidateTimestamp(absl::string_view field, const google::protobuf::Timestamp& ts);
 
-// A subject as named in GetStanding / ListHistory ("subject.id", "subject.kind").
-absl::Status ValidateSubject(const v1::Subject& subject);
+// A subject as named in GetStanding / ListHistory ("subject.id", "subject.kind"); `field`
+// names it in the message.
+absl::Status ValidateSubject(const v1::Subject& subject, absl::string_view field = "subject");
+
+// An id or a short text field: printable ASCII, at most `max_bytes`, present if `required`.
+absl::Status ValidateText(absl::string_view field, absl::string_view value, size_t max_bytes,
+                          bool required);
 
 }  // namespace enforcer
 

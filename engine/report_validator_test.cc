@@ -1,10 +1,10 @@
 #include "engine/report_validator.h"
 
+#include <gtest/gtest.h>
+
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "engine/policy_loader.h"
 #include "proto/timestamp.h"
@@ -47,14 +47,14 @@ TEST(ReportValidator, EachRuleNamesTheFieldAndWhatIsWrong) {
          r->set_category("counterfeit_confirmed");
        },
        ""},
-      {"occurred_at within skew", [](auto* r) { *r->mutable_occurred_at() = ToProtoTime(kNow + absl::Minutes(4)); }, ""},
+      {"occurred_at within skew",
+       [](auto* r) { *r->mutable_occurred_at() = ToProtoTime(kNow + absl::Minutes(4)); }, ""},
       {"missing report_id", [](auto* r) { r->clear_report_id(); }, "report_id: is required"},
       {"long report_id", [](auto* r) { r->set_report_id(std::string(129, 'x')); },
        "report_id: is 129 bytes; at most 128 are allowed"},
       {"control char", [](auto* r) { r->set_seller_id("a\nb"); },
        "seller_id: must be printable ASCII (no control characters or non-ASCII bytes)"},
-      {"no subject",
-       [](auto* r) { r->clear_seller_id(); },
+      {"no subject", [](auto* r) { r->clear_seller_id(); },
        "seller_id: at least one of seller_id and creator_id is required"},
       {"missing category", [](auto* r) { r->clear_category(); }, "category: is required"},
       {"unknown category", [](auto* r) { r->set_category("nope"); },

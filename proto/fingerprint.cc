@@ -8,6 +8,10 @@
 namespace enforcer {
 
 std::string RequestFingerprint(const v1::ReportViolationRequest& request) {
+  return MessageFingerprint(request);
+}
+
+std::string MessageFingerprint(const google::protobuf::Message& request) {
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream stream(&bytes);

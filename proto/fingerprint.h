@@ -12,6 +12,9 @@ namespace enforcer {
 // SHA-256 (32 raw bytes) of the deterministic serialization of `request`, exactly as sent.
 std::string RequestFingerprint(const v1::ReportViolationRequest& request);
 
+// The same for any request message (remedies, links).
+std::string MessageFingerprint(const google::protobuf::Message& request);
+
 }  // namespace enforcer
 
 #endif  // ENFORCERD_PROTO_FINGERPRINT_H_

@@ -265,10 +265,10 @@ void ApplyRecordedRemedy(const v1::Remedy& r, v1::SubjectState* state) {
 }
 
 void ApplyRecordedLink(const v1::SubjectLink& link, v1::SubjectState* state) {
-  for (const v1::Subject& s : state->links()) {
-    if (s.kind() == link.linked().kind() && s.id() == link.linked().id()) return;
+  for (const v1::SubjectLink& s : state->links()) {
+    if (s.linked().kind() == link.linked().kind() && s.linked().id() == link.linked().id()) return;
   }
-  *state->add_links() = link.linked();
+  *state->add_links() = link;
 }
 
 void ApplyRecordedPropagation(const v1::Propagation& p, v1::SubjectState* state) {

@@ -1,0 +1,96 @@
+#include "engine/propagation.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "engine/ledger_entries.h"
+#include "rules/reevaluator.h"
+#include "rules/remedies.h"
+
+namespace enforcer {
+namespace {
+
+bool SameSubject(const v1::Subject& a, const v1::Subject& b) {
+  return a.kind() == b.kind() && a.id() == b.id();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::SubjectState> StateUnderPolicy(const Policy& policy, PolicyRegistry& registry,
+                                                  const v1::Subject& subject, absl::Time now,
+                                                  LedgerView& view, LedgerWrite* write) {
+  v1::SubjectState state;
+  bool in_write = false;
+  for (const v1::SubjectState& s : write->states) {
+    if (SameSubject(s.subject(), subject)) {
+      state = s;
+      in_write = true;
+    }
+  }
+  if (!in_write) {
+    ASSIGN_OR_RETURN(state, view.GetSubjectState(subject));
+  }
+  if (state.policy_version() != policy.version() &&
+      NeedsReevaluation(state, policy, registry.Find(state.policy_version()).get())) {
+    ASSIGN_OR_RETURN(std::vector<v1::LedgerEntry> log, view.ReadSubjectLog(subject));
+    // Entries of this write are not in the view's log yet; a subject re-evaluated here was not
+    // decided in this write (its state would carry the policy's version), so the log is whole.
+    state = AppendReevaluation(policy, registry, std::move(state), RecordedViolations(log), now,
+                               view, &write->entries);
+  }
+  return state;
+}
+
+void PutState(v1::SubjectState state, LedgerWrite* write) {
+  for (v1::SubjectState& s : write->states) {
+    if (SameSubject(s.subject(), state.subject())) {
+      s = std::move(state);
+      return;
+    }
+  }
+  write->states.push_back(std::move(state));
+}
+
+absl::StatusOr<v1::Propagation> PropagateTo(const Policy& policy, PolicyRegistry& registry,
+                                            const v1::Subject& source, const v1::Action& action,
+                                            const v1::Subject& target,
+                                            const std::string& link_reason,
+                                            const std::string& cause, absl::Time now,
+                                            LedgerView& view, LedgerWrite* write) {
+  ASSIGN_OR_RETURN(v1::SubjectState state,
+                   StateUnderPolicy(policy, registry, target, now, view, write));
+  v1::LedgerEntry entry = NewEntry(view, target, now);
+  PropagationOutcome out = Propagate(policy, std::move(state), source, action, link_reason, now,
+                                     absl::StrCat("p", entry.sequence()));
+  out.record.set_cause(cause);
+  if (out.record.actions_issued_size() == 0) return out.record;
+  *entry.mutable_propagation() = out.record;
+  write->entries.push_back(std::move(entry));
+  for (const v1::Action& a : out.record.actions_issued()) {
+    v1::LedgerEntry e = NewEntry(view, target, now);
+    *e.mutable_action() = a;
+    write->entries.push_back(std::move(e));
+  }
+  PutState(std::move(out.state), write);
+  return out.record;
+}
+
+absl::Status PropagateToLinked(const Policy& policy, PolicyRegistry& registry,
+                               const v1::SubjectState& source_state, const v1::Action& action,
+                               const std::string& cause, absl::Time now, LedgerView& view,
+                               LedgerWrite* write) {
+  if (!policy.Propagates(action.type()) || action.rule_id() == kLinkedSubjectRuleId) {
+    return absl::OkStatus();
+  }
+  for (const v1::SubjectLink& link : source_state.links()) {
+    ASSIGN_OR_RETURN(v1::Propagation p,
+                     PropagateTo(policy, registry, source_state.subject(), action, link.linked(),
+                                 link.reason(), cause, now, view, write));
+    (void)p;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace enforcer
