@@ -29,11 +29,16 @@ bool SameAttributes(const v1::WindowBucket& b, const ViolationFacts& v) {
   return true;
 }
 
+int64_t RecordedDay(const ViolationFacts& v) {
+  return v.recorded_at == absl::InfinitePast() ? UnixDay(v.occurred_at) : UnixDay(v.recorded_at);
+}
+
 void AddToBuckets(const ViolationFacts& v, int64_t day, v1::SubjectState* state) {
+  const int64_t recorded_day = RecordedDay(v);
   for (v1::WindowBucket& b : *state->mutable_buckets()) {
-    if (b.day() == day && b.category() == v.category && b.source() == v.source &&
-        b.region() == v.region && b.severity() == v.severity && b.notice_id() == v.notice_id &&
-        SameAttributes(b, v)) {
+    if (b.day() == day && b.recorded_day() == recorded_day && b.category() == v.category &&
+        b.source() == v.source && b.region() == v.region && b.severity() == v.severity &&
+        b.notice_id() == v.notice_id && SameAttributes(b, v)) {
       b.set_count(b.count() + 1);
       return;
     }
@@ -45,6 +50,7 @@ void AddToBuckets(const ViolationFacts& v, int64_t day, v1::SubjectState* state)
   b->set_region(v.region);
   b->set_severity(v.severity);
   b->set_notice_id(v.notice_id);
+  b->set_recorded_day(recorded_day);
   for (const auto& [name, value] : v.attributes) {
     v1::ReportAttribute* a = b->add_attributes();
     a->set_name(name);
@@ -91,6 +97,7 @@ ViolationFacts FactsOf(const v1::Violation& violation) {
   v.notice_id = r.notice_id();
   v.attributes.insert(r.attributes().begin(), r.attributes().end());
   v.occurred_at = FromProtoTime(r.occurred_at());
+  if (violation.has_recorded_at()) v.recorded_at = FromProtoTime(violation.recorded_at());
   return v;
 }
 
@@ -107,8 +114,12 @@ void PruneState(const Policy* policy, absl::Time now, v1::SubjectState* state) {
   const int retention = policy != nullptr ? policy->RetentionDays() : kAggregateRetentionDays;
   const int64_t oldest_day = UnixDay(now) - retention;
   auto* buckets = state->mutable_buckets();
+  // By the later of occurrence and recording: under windows anchored to the first deduction a
+  // violation reported late counts from when it was recorded.
   buckets->erase(std::remove_if(buckets->begin(), buckets->end(),
-                                [&](const v1::WindowBucket& b) { return b.day() < oldest_day; }),
+                                [&](const v1::WindowBucket& b) {
+                                  return std::max(b.day(), b.recorded_day()) < oldest_day;
+                                }),
                  buckets->end());
   auto* holders = state->mutable_holder_buckets();
   holders->erase(std::remove_if(holders->begin(), holders->end(),

@@ -125,6 +125,7 @@ class Decider {
   void TakeDown(const CategoryPolicy& category);
   void Milestones(const PointsScore& before, const PointsScore& after, int64_t points);
   void CountRules();
+  void UpdateCycle(const CategoryPolicy& category, v1::SubjectState* state) const;
 
   const Policy& policy_;
   const ViolationFacts& v_;
@@ -242,6 +243,24 @@ void Decider::CountRules() {
   }
 }
 
+// Under windows from the first deduction, a violation that adds points while no cycle is open
+// opens one on the day it is recorded.
+void Decider::UpdateCycle(const CategoryPolicy& category, v1::SubjectState* state) const {
+  if (!policy_.windows_from_first_deduction()) {
+    state->clear_cycle_start_day();
+    return;
+  }
+  auto attribute = v_.attributes.find(category.points_attribute);
+  const int points =
+      policy_.Points(category, v_.severity, v_.region,
+                     attribute == v_.attributes.end() ? "" : absl::string_view(attribute->second));
+  if (points <= 0) return;
+  const int64_t recorded_day =
+      UnixDay(v_.recorded_at == absl::InfinitePast() ? now_ : v_.recorded_at);
+  std::optional<int64_t> end = CycleEndDay(policy_, *state);
+  if (!end || recorded_day >= *end) state->set_cycle_start_day(recorded_day);
+}
+
 void Decider::Run() {
   v1::SubjectState& state = out_->state;
   v1::Decision& d = out_->decision;
@@ -258,13 +277,17 @@ void Decider::Run() {
   d.set_standing_before(DeriveStanding(state.actions(), now_));
 
   FoldViolationFacts(v_, &state);
+  UpdateCycle(category, &state);
   const PointsScore after(policy_, state, today_);
   const int64_t points = after.active_points() - before.active_points();
   d.set_points_added(SaturateToInt32(points));
   d.set_active_points(SaturateToInt32(after.active_points()));
   // The days the points count: the window, or less for a category that resets.
   const int64_t day = UnixDay(v_.occurred_at);
-  d.set_window_days(static_cast<int>(policy_.ExpireDay(category, v_.region, day) - day));
+  const int64_t expire_day = policy_.windows_from_first_deduction()
+                                 ? CycleEndDay(policy_, state).value_or(day)
+                                 : policy_.ExpireDay(category, v_.region, day);
+  d.set_window_days(static_cast<int>(std::max<int64_t>(0, expire_day - day)));
 
   facts_ = ViolationFactsText(policy_, v_.category, v_.object_id, v_.source, v_.occurred_at,
                               d.points_added());

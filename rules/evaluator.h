@@ -38,6 +38,8 @@ struct ViolationFacts {
   std::string notice_id;
   std::map<std::string, std::string> attributes;  // sorted by name
   absl::Time occurred_at;
+  // When the violation was recorded; InfinitePast: as the decision's time.
+  absl::Time recorded_at = absl::InfinitePast();
   // Object actions (take-down) are emitted once per violation, on the first subject evaluated.
   bool emit_object_actions = true;
 };

@@ -64,6 +64,7 @@ class EvaluatorFixture : public ::testing::Test {
     v.notice_id = r.notice;
     v.attributes = r.attributes;
     v.occurred_at = now - r.age;
+    v.recorded_at = now;
     Evaluation e = EvaluateViolation(policy, *state, v, now);
     *state = e.state;
     return e.decision;

@@ -132,6 +132,55 @@ TEST_F(PointsLanguageTest, MergeByNoticeMergesOnlyReportsOfOneNotice) {
   EXPECT_EQ(Decide(*policy_, &seller_, {.category = "notice_complaint"}, t0).points_added(), 6);
 }
 
+// Lazada: points clear 365 days after the first deduction.
+TEST_F(PointsLanguageTest, WindowsFromTheFirstDeductionClearEveryPointOfTheCycleTogether) {
+  auto lazada = MustCompile(R"(
+policy: cycles
+window_start: first_deduction
+default_window: 365d
+categories:
+  spam: {points: 10}
+  notice_only: {points: 0}
+)");
+  v1::SubjectState s = NewSubject(v1::SELLER, "s");
+  EXPECT_EQ(Decide(*lazada, &s, {.category = "notice_only"}, kStart).points_added(), 0);
+  EXPECT_FALSE(s.has_cycle_start_day()) << "a violation adding no points opens no cycle";
+  v1::Decision first = Decide(*lazada, &s, {.category = "spam"}, kStart);
+  EXPECT_EQ(first.window_days(), 365);
+  // A late report (occurred 500 days ago) counts from when it is recorded, in the open cycle.
+  v1::Decision late =
+      Decide(*lazada, &s, {.category = "spam", .age = absl::Hours(24 * 500)}, Days(kStart, 100));
+  EXPECT_EQ(late.points_added(), 10);
+  v1::Decision second = Decide(*lazada, &s, {.category = "spam"}, Days(kStart, 300));
+  EXPECT_EQ(second.active_points(), 30);
+  EXPECT_EQ(second.window_days(), 65) << "its points clear with the cycle, on day 365";
+  EXPECT_EQ(SummarizeStanding(*lazada, s, Days(kStart, 364)).active_points, 30);
+  EXPECT_EQ(SummarizeStanding(*lazada, s, Days(kStart, 365)).active_points, 0);
+  // The next deduction opens the next cycle.
+  v1::Decision next = Decide(*lazada, &s, {.category = "spam"}, Days(kStart, 400));
+  EXPECT_EQ(next.active_points_before(), 0);
+  EXPECT_EQ(next.active_points(), 10);
+  EXPECT_EQ(next.window_days(), 365);
+}
+
+TEST(PointsLanguageParse, WindowsOfTheirOwnAreErrorsUnderFirstDeduction) {
+  ParseResult r = ParsePolicy(R"(policy: p
+window_start: first_deduction
+categories:
+  spam: {points: 6, window: 30d}
+regions:
+  PH: {default_window: 60d}
+)",
+                              "p.yaml");
+  std::string got;
+  for (const Diagnostic& d : r.diagnostics) got += d.ToString() + "\n";
+  EXPECT_EQ(got,
+            "p.yaml:4:3: error: category 'spam': window cannot be set under window_start: "
+            "first_deduction (every point clears when its cycle of default_window ends)\n"
+            "p.yaml:6:3: error: region 'PH': windows cannot be set under window_start: "
+            "first_deduction (every point clears when its cycle of default_window ends)\n");
+}
+
 TEST(PointsLanguageParse, BadBandsAndRangesArePositionedErrors) {
   ParseResult r = ParsePolicy(R"(policy: p
 categories:

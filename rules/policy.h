@@ -199,6 +199,11 @@ class Policy {
     std::string name;
     std::string description;
     int default_window_days = 90;
+    // `window_start: first_deduction` (Lazada: points clear 365 days after the first deduction):
+    // points count in cycles of default_window_days that open with the first violation adding
+    // points while none is open; every point recorded in a cycle clears when it ends. Categories
+    // and regions then set no windows of their own.
+    bool windows_from_first_deduction = false;
     // std::less<>: looked up by string_view on the hot path, without building a string.
     std::map<std::string, CategoryPolicy, std::less<>> categories;
     std::vector<MilestoneRule> milestones;  // sorted by (ledger, at_points)
@@ -231,6 +236,8 @@ class Policy {
   const std::vector<MilestoneRule>& milestones() const { return c_.milestones; }
   const std::vector<CountRule>& count_rules() const { return c_.count_rules; }
   const AppealTerms& appeals() const { return c_.appeals; }
+  bool windows_from_first_deduction() const { return c_.windows_from_first_deduction; }
+  int default_window_days() const { return c_.default_window_days; }
   const std::map<std::string, RemedyPolicy, std::less<>>& remedies() const { return c_.remedies; }
   // nullptr if the policy has no such remedy.
   const RemedyPolicy* FindRemedy(absl::string_view id) const;

@@ -91,11 +91,11 @@ void PolicyParser::ParseRoot(const YAML::Node& root) {
     AddAt({1, 1}, "the policy is empty; it needs at least 'policy' and 'categories'");
     return;
   }
-  auto fields =
-      ReadMap(root, "the policy",
-              {"policy", "description", "default_window", "categories", "milestones", "count_rules",
-               "regions", "features", "appeals", "remedies", "linked_subjects"},
-              {"policy", "categories"});
+  auto fields = ReadMap(
+      root, "the policy",
+      {"policy", "description", "default_window", "window_start", "categories", "milestones",
+       "count_rules", "regions", "features", "appeals", "remedies", "linked_subjects"},
+      {"policy", "categories"});
   if (!fields) return;
   Fields& f = *fields;
   if (f.count("policy")) ReadId(f["policy"].value, "policy", true, &c_.name);
@@ -103,6 +103,7 @@ void PolicyParser::ParseRoot(const YAML::Node& root) {
   if (f.count("default_window")) {
     ReadDays(f["default_window"].value, "default_window", &c_.default_window_days);
   }
+  if (f.count("window_start")) ParseWindowStart(f["window_start"].value);
   if (f.count("categories")) ParseCategories(f["categories"].value);
   if (f.count("milestones")) ParseMilestones(f["milestones"].value);
   if (f.count("count_rules")) {
@@ -119,6 +120,7 @@ void PolicyParser::ParseRoot(const YAML::Node& root) {
 
 // Checks that need the whole policy: references between sections.
 void PolicyParser::Validate() {
+  CheckNoOwnWindows();
   std::vector<std::string> category_ids;
   for (const auto& [id, cat] : c_.categories) category_ids.push_back(id);
   // A decision names take-downs by their category id and every other firing by its rule id:

@@ -54,6 +54,9 @@ class PolicyParser : private YamlReader {
 
   // policy_parser_terms.cc
   void ParseFeatures(const YAML::Node& node);
+  void ParseWindowStart(const YAML::Node& node);
+  // Under window_start: first_deduction, nothing may set a window of its own.
+  void CheckNoOwnWindows();
   void ParseAppeals(const YAML::Node& node);
   void ParseRemedies(const YAML::Node& node);
   void ParseLinkedSubjects(const YAML::Node& node);

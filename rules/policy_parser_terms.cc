@@ -19,6 +19,37 @@ void PolicyParser::ParseFeatures(const YAML::Node& node) {
   features_declared_ = true;
 }
 
+void PolicyParser::ParseWindowStart(const YAML::Node& node) {
+  static const std::vector<std::string> kStarts = {"occurrence", "first_deduction"};
+  std::string start;
+  if (!ReadString(node, "window_start", &start)) return;
+  if (std::find(kStarts.begin(), kStarts.end(), start) == kStarts.end()) {
+    Error(node,
+          absl::StrCat("window_start: unknown value '", start, "'", Suggestion(start, kStarts),
+                       "; expected one of: occurrence, first_deduction"));
+    return;
+  }
+  c_.windows_from_first_deduction = start == "first_deduction";
+}
+
+void PolicyParser::CheckNoOwnWindows() {
+  if (!c_.windows_from_first_deduction) return;
+  const std::string why =
+      " cannot be set under window_start: first_deduction (every point clears when its cycle "
+      "of default_window ends)";
+  for (const auto& [id, c] : c_.categories) {
+    if (c.window_days) AddAt(c.position, absl::StrCat("category '", id, "': window", why));
+    if (c.reset != CategoryPolicy::Reset::kNone) {
+      AddAt(c.position, absl::StrCat("category '", id, "': reset", why));
+    }
+  }
+  for (const auto& [code, r] : c_.regions) {
+    bool own = r.default_window_days.has_value();
+    for (const auto& [id, o] : r.categories) own |= o.window_days.has_value();
+    if (own) AddAt(r.position, absl::StrCat("region '", code, "': windows", why));
+  }
+}
+
 void PolicyParser::ParseAppeals(const YAML::Node& node) {
   auto f = ReadMap(node, "appeals", {"within", "instructions"}, {"within", "instructions"});
   if (!f) return;

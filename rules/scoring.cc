@@ -34,6 +34,11 @@ int64_t SaturatingAdd(int64_t a, int64_t b) {
 
 }  // namespace
 
+std::optional<int64_t> CycleEndDay(const Policy& policy, const v1::SubjectState& state) {
+  if (!state.has_cycle_start_day()) return std::nullopt;
+  return state.cycle_start_day() + policy.default_window_days();
+}
+
 absl::string_view AttributeValue(const v1::WindowBucket& bucket, absl::string_view name) {
   if (name.empty()) return "";
   for (const v1::ReportAttribute& a : bucket.attributes()) {
@@ -122,6 +127,19 @@ void ApplyDailyCaps(std::vector<Scored>* scored) {
   }
 }
 
+// When a bucket's points stop counting: its window (or calendar period) from the day the
+// violations occurred or, under windows from the first deduction, the end of the cycle they were
+// recorded in (a bucket recorded before the current cycle has already cleared).
+int64_t ExpireDay(const Policy& policy, const v1::SubjectState& state,
+                  const CategoryPolicy& category, const v1::WindowBucket& b) {
+  if (!policy.windows_from_first_deduction())
+    return policy.ExpireDay(category, b.region(), b.day());
+  const int64_t recorded = b.recorded_day() != 0 ? b.recorded_day() : b.day();
+  const std::optional<int64_t> end = CycleEndDay(policy, state);
+  if (!end || recorded < state.cycle_start_day()) return recorded;
+  return *end;
+}
+
 // Remedies that restore points take them off the points active when they were recorded, those
 // that expire first first, so the result does not depend on when the subject is scored.
 void ApplyRestores(const Policy& policy, const v1::SubjectState& state,
@@ -154,7 +172,7 @@ PointsScore::PointsScore(const Policy& policy, const v1::SubjectState& state, in
   // (A merged group's best report may be a block older than the rest.)
   // Restored points are taken from the points active when the remedy was recorded, which may
   // have expired since: then every kept bucket is read.
-  const int64_t oldest = state.remedies_size() > 0
+  const int64_t oldest = state.remedies_size() > 0 || policy.windows_from_first_deduction()
                              ? std::numeric_limits<int64_t>::min()
                              : today - policy.MaxPointsWindowDays() - policy.MaxMergeDays();
   const auto& buckets = state.buckets();
@@ -171,8 +189,8 @@ PointsScore::PointsScore(const Policy& policy, const v1::SubjectState& state, in
     const int window = policy.WindowDays(*category, b.region());
     const int points = policy.Points(*category, b.severity(), b.region(),
                                      AttributeValue(b, category->points_attribute));
-    scored.push_back({b.day(), category, window, policy.ExpireDay(*category, b.region(), b.day()),
-                      b.count(), points, &b.region(), &b.notice_id()});
+    scored.push_back({b.day(), category, window, ExpireDay(policy, state, *category, b), b.count(),
+                      points, &b.region(), &b.notice_id()});
   }
   ApplyMerges(&scored);
   ApplyDailyCaps(&scored);

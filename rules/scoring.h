@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,10 @@ class PointsScore {
   int64_t total_ = 0;
   std::map<std::string, CategoryTotal> by_category_;
 };
+
+// The first UTC day after the subject's current points cycle, under a policy whose windows run
+// from the first deduction; nullopt if no cycle was ever opened.
+std::optional<int64_t> CycleEndDay(const Policy& policy, const v1::SubjectState& state);
 
 // The value of attribute `name` in the bucket's report ("" if absent or `name` is empty).
 absl::string_view AttributeValue(const v1::WindowBucket& bucket, absl::string_view name);
