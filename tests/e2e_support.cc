@@ -75,6 +75,7 @@ void EnforcerdTest::StartDaemon() {
   daemon_ = *std::move(started);
   channel_ = daemon_->NewChannel();
   stub_ = v1::Enforcer::NewStub(channel_);
+  cases_ = v1::Cases::NewStub(channel_);
 }
 
 void EnforcerdTest::StopDaemon() {
@@ -97,6 +98,7 @@ void EnforcerdTest::KillAndRestart() {
 
 void EnforcerdTest::DisconnectClient() {
   stub_.reset();
+  cases_.reset();
   channel_.reset();
 }
 

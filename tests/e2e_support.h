@@ -21,6 +21,7 @@
 
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "proto/cases.grpc.pb.h"
 #include "proto/enforcer.grpc.pb.h"
 #include "proto/enforcer.pb.h"
 #include "tests/daemon_process.h"
@@ -103,6 +104,7 @@ class EnforcerdTest : public ::testing::Test {
   std::unique_ptr<testing::DaemonProcess> daemon_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Enforcer::Stub> stub_;
+  std::unique_ptr<v1::Cases::Stub> cases_;
 
  private:
   std::string clock_path() const { return work_dir_ + "/clock"; }
