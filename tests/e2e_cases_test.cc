@@ -49,6 +49,7 @@ TEST_F(CasesTest, TrainingEndsTheWarningOnceAndIsInTheLedger) {
   // 6 points: the default pack's formal warning.
   v1::ReportViolationRequest r = SellerReport("w1", "seller-t", "prohibited_product");
   r.set_severity(v1::SEVERITY_LOW);
+  r.set_object_id("listing-w1");
   ReportOk(r);
   ASSERT_EQ(StandingOk(Seller("seller-t")).standing(), v1::WARNED);
   AdvanceClock(kDay);
