@@ -7,16 +7,18 @@
 // where NAME is `default-v1` (the embedded default pack) or the `policy:` name of a complete
 // policy in the document. Each row is one report, or one re-evaluation after a policy change
 // ("re-evaluated under `NAME`"), made at 12:00 UTC on the row's date. The report is read from its
-// cell ("`category`, high, rights holder `h`, object `o`, region `DE`, occurred 2025-11-01"; a
-// severity in parentheses is the category's default, not sent) and recorded as the engine records
-// it (default severity filled in). The test decides it exactly as the engine does
-// (EvaluateViolation, or Reevaluate with every violation recorded so far) and checks every cell
+// cell ("`category`, high, rights holder `h`, right `r`, notice `n`, attribute `quantity=150`,
+// object `o`, region `DE`, occurred 2025-11-01"; a severity in parentheses is the category's
+// default, not sent) and recorded as the engine records it (default severity filled in). The
+// test decides it exactly as the engine does (EvaluateViolation, or Reevaluate with every
+// violation recorded so far) and checks every cell
 // the row states: points added, active points before and after, the rules fired, the actions
 // issued, what was superseded, replaced or lifted, and the standing after. A mismatch prints the
 // row as the evaluator would write it.
 //
 // Reasons the document quotes (the lines of a ```text block after "<!-- worked-example-reasons
-// -->") must each be the reason of a rule or action of some worked example, word for word.
+// -->") must each be the reason of a rule or action of some worked example, word for word; and
+// the notices it quotes (after "<!-- worked-example-notices -->") the notice of an action.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -48,6 +50,7 @@ namespace {
 constexpr char kDoc[] = "docs/policy-language.md";
 constexpr char kMarker[] = "<!-- worked-example:";
 constexpr char kReasonsMarker[] = "<!-- worked-example-reasons -->";
+constexpr char kNoticesMarker[] = "<!-- worked-example-notices -->";
 const std::vector<std::string> kColumns = {"Date (UTC)",
                                            "Report",
                                            "Points",
@@ -162,11 +165,15 @@ std::string TypeNoun(v1::ActionType type) {
   return Noun(a);
 }
 
-// "warning until 2026-04-13 12:00", "deactivation (permanent)", "take-down of `listing-17`".
+// "warning until 2026-04-13 12:00", "deactivation (permanent)", "take-down of `listing-17`";
+// a pending action says when it takes effect: "suspension from 2026-03-07 12:00 until
+// 2026-03-14 12:00".
 std::string ActionText(const v1::Action& a) {
   if (a.type() == v1::ACTION_TAKE_DOWN) return Noun(a);
-  if (!a.has_expires_at()) return absl::StrCat(Noun(a), " (permanent)");
-  return absl::StrCat(Noun(a), " until ", When(FromProtoTime(a.expires_at())));
+  const std::string from =
+      a.has_effective_at() ? absl::StrCat(" from ", When(FromProtoTime(a.effective_at()))) : "";
+  if (!a.has_expires_at()) return absl::StrCat(Noun(a), from, " (permanent)");
+  return absl::StrCat(Noun(a), from, " until ", When(FromProtoTime(a.expires_at())));
 }
 
 // Groups of actions sharing what happened to them, in order of first appearance:
@@ -293,10 +300,10 @@ bool ParseSeverity(absl::string_view name, v1::Severity* out) {
 
 class Replay {
  public:
-  // Every reason the replay produces is added to `reasons`.
+  // Every reason the replay produces is added to `reasons`, every action's notice to `notices`.
   Replay(const Table& table, const std::map<std::string, std::shared_ptr<const Policy>>& policies,
-         std::set<std::string>* reasons)
-      : table_(table), policies_(policies), reasons_(reasons) {}
+         std::set<std::string>* reasons, std::set<std::string>* notices)
+      : table_(table), policies_(policies), reasons_(reasons), notices_(notices) {}
 
   void Run() {
     EXPECT_EQ(table_.header, kColumns) << Where(table_.line) << ": unexpected columns";
@@ -338,7 +345,10 @@ class Replay {
       policy_ = next;
       state_ = std::move(out.state);
       actual = ReevaluationCells(out.record);
-      for (const v1::Action& a : out.record.actions_issued()) reasons_->insert(a.reason());
+      for (const v1::Action& a : out.record.actions_issued()) {
+        reasons_->insert(a.reason());
+        notices_->insert(a.notice());
+      }
     } else {
       ViolationFacts facts;
       ASSERT_TRUE(ParseReport(report, now, &facts, &error)) << where << ": " << error;
@@ -349,7 +359,10 @@ class Replay {
       state_ = std::move(e.state);
       recorded_.push_back({facts, now});
       for (const v1::RuleFiring& f : e.decision.rules_fired()) reasons_->insert(f.reason());
-      for (const v1::Action& a : e.decision.actions()) reasons_->insert(a.reason());
+      for (const v1::Action& a : e.decision.actions()) {
+        reasons_->insert(a.reason());
+        notices_->insert(a.notice());
+      }
     }
     std::vector<std::string> expected(row.cells.begin() + 2, row.cells.end());
     EXPECT_EQ(expected, actual)
@@ -357,9 +370,9 @@ class Replay {
         << row.cells[0] << " | " << row.cells[1] << " | " << absl::StrJoin(actual, " | ") << " |";
   }
 
-  // "`category`, high, rights holder `brand-a`, object `listing-17`, region `DE`,
-  // occurred 2025-12-01". "(low)" states the category's default severity, used because the
-  // report gives none.
+  // "`category`, high, rights holder `brand-a`, right `tm-1`, notice `n-1`, attribute
+  // `quantity=150`, object `listing-17`, region `DE`, occurred 2025-12-01". "(low)" states the
+  // category's default severity, used because the report gives none.
   bool ParseReport(absl::string_view text, absl::Time now, ViolationFacts* f, std::string* error) {
     std::vector<std::string> items = absl::StrSplit(text, ", ");
     f->category = Quoted(items[0]);
@@ -383,6 +396,18 @@ class Replay {
         }
       } else if (absl::StartsWith(item, "rights holder `")) {
         f->rights_holder_id = Quoted(item);
+      } else if (absl::StartsWith(item, "right `")) {
+        f->right_id = Quoted(item);
+      } else if (absl::StartsWith(item, "notice `")) {
+        f->notice_id = Quoted(item);
+      } else if (absl::StartsWith(item, "attribute `")) {
+        std::pair<std::string, std::string> kv =
+            absl::StrSplit(Quoted(item), absl::MaxSplits('=', 1));
+        if (kv.first.empty() || kv.second.empty() || f->attributes.count(kv.first)) {
+          *error = absl::StrCat("'", items[i], "' is not attribute `name=value` (once per name)");
+          return false;
+        }
+        f->attributes[kv.first] = kv.second;
       } else if (absl::StartsWith(item, "object `")) {
         f->object_id = Quoted(item);
       } else if (absl::StartsWith(item, "region `")) {
@@ -410,6 +435,7 @@ class Replay {
   const Table& table_;
   const std::map<std::string, std::shared_ptr<const Policy>>& policies_;
   std::set<std::string>* reasons_;
+  std::set<std::string>* notices_;
   const Policy* policy_ = nullptr;
   v1::SubjectState state_;
   std::vector<RecordedViolation> recorded_;
@@ -436,32 +462,42 @@ TEST(WorkedExamples, EveryRowIsWhatTheEvaluatorDecides) {
   const std::vector<Table> tables = WorkedExamples(lines);
   EXPECT_GE(tables.size(), 3u) << "expected at least 3 worked examples in " << kDoc;
   int rows = 0;
-  std::set<std::string> reasons;
+  std::set<std::string> reasons, notices;
   for (const Table& table : tables) {
     SCOPED_TRACE(absl::StrCat("worked example at ", kDoc, ":", table.line));
-    Replay(table, policies, &reasons).Run();
+    Replay(table, policies, &reasons, &notices).Run();
     rows += table.rows.size();
   }
   EXPECT_GE(rows, 12);
 
-  // Reasons quoted in the document: every line of a ```text block after a reasons marker is the
-  // reason of a rule or action of the worked examples, word for word.
-  int quoted = 0;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    if (absl::StripAsciiWhitespace(lines[i]) != kReasonsMarker) continue;
-    size_t j = i + 1;
-    while (j < lines.size() && absl::StripAsciiWhitespace(lines[j]).empty()) ++j;
-    ASSERT_LT(j, lines.size());
-    ASSERT_EQ(absl::StripAsciiWhitespace(lines[j]), "```text") << kDoc << ":" << j + 1;
-    for (++j; j < lines.size() && !absl::StartsWith(lines[j], "```"); ++j) {
-      if (lines[j].empty()) continue;
-      ++quoted;
-      EXPECT_TRUE(reasons.count(lines[j]) > 0)
-          << kDoc << ":" << j + 1 << ": no worked example gives this reason:\n"
-          << lines[j];
+  // Reasons and notices quoted in the document: every line of a ```text block after a reasons
+  // (notices) marker is the reason of a rule or action (the notice of an action) of the worked
+  // examples, word for word.
+  auto check_quoted = [&](const char* marker, const std::set<std::string>& given,
+                          const char* what) {
+    int quoted = 0;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (absl::StripAsciiWhitespace(lines[i]) != marker) continue;
+      size_t j = i + 1;
+      while (j < lines.size() && absl::StripAsciiWhitespace(lines[j]).empty()) ++j;
+      if (j >= lines.size() || absl::StripAsciiWhitespace(lines[j]) != "```text") {
+        ADD_FAILURE() << kDoc << ":" << j + 1 << ": expected a ```text block after " << marker;
+        continue;
+      }
+      for (++j; j < lines.size() && !absl::StartsWith(lines[j], "```"); ++j) {
+        if (lines[j].empty()) continue;
+        ++quoted;
+        EXPECT_TRUE(given.count(lines[j]) > 0)
+            << kDoc << ":" << j + 1 << ": no worked example gives this " << what << ":\n"
+            << lines[j];
+      }
     }
-  }
-  EXPECT_GE(quoted, 3) << "expected reasons quoted after " << kReasonsMarker;
+    return quoted;
+  };
+  EXPECT_GE(check_quoted(kReasonsMarker, reasons, "reason"), 3)
+      << "expected reasons quoted after " << kReasonsMarker;
+  EXPECT_GE(check_quoted(kNoticesMarker, notices, "notice"), 1)
+      << "expected notices quoted after " << kNoticesMarker;
 }
 
 TEST(WorkedExamples, TablesAndReportsAreRead) {
