@@ -114,8 +114,11 @@ void ActionPlanner::Request(const std::string& rule_id, const ActionSpec& spec, 
 void ActionPlanner::Decide(int index) {
   Request_& r = requests_[index];
   const int rank = ActionRank(r.spec.type);
+  const absl::Time starts = now_ + r.spec.grace.value_or(absl::ZeroDuration());
   for (const v1::Action& a : state_->actions()) {
     if (!IsActive(a, now_) || EndOf(a) < r.ends) continue;
+    // A pending action covers nothing that would be in force before it.
+    if (a.has_effective_at() && FromProtoTime(a.effective_at()) > starts) continue;
     // Covered by what is already in force: nothing changes, so nothing is recorded.
     if ((a.type() == r.spec.type && a.feature() == r.spec.feature) || ActionRank(a.type()) > rank) {
       r.outcome = Request_::kInForce;
@@ -124,7 +127,9 @@ void ActionPlanner::Decide(int index) {
   }
   for (size_t j = 0; j < requests_.size(); ++j) {
     const Request_& h = requests_[j];
-    if (h.outcome == Request_::kIssue && ActionRank(h.spec.type) > rank && h.ends >= r.ends) {
+    const absl::Time h_starts = now_ + h.spec.grace.value_or(absl::ZeroDuration());
+    if (h.outcome == Request_::kIssue && ActionRank(h.spec.type) > rank && h.ends >= r.ends &&
+        h_starts <= starts) {
       r.outcome = Request_::kCovered;
       r.covered_by_request = static_cast<int>(j);
       return;
@@ -185,6 +190,8 @@ void ActionPlanner::Finish(google::protobuf::RepeatedPtrField<v1::Action>* issue
     for (int i = actions->size() - 1; i >= 0; --i) {
       const v1::Action& old = actions->Get(i);
       if (!IsActive(old, now_) || EndOf(old) > EndOf(a)) continue;
+      // A pending action replaces or covers nothing in force until it takes effect.
+      if (a.has_effective_at() && IsInForce(old, now_)) continue;
       const bool same = old.type() == a.type() && old.feature() == a.feature();
       if (!same && ActionRank(old.type()) >= ActionRank(a.type())) continue;
       v1::Supersession* s = superseded->Add();

@@ -89,7 +89,8 @@ class Decider {
   // Asks for `actions` on behalf of `rule_id`, each for its duration from now.
   void Ask(const std::string& rule_id, const std::string& reason,
            const std::vector<ActionSpec>& actions) {
-    for (const ActionSpec& spec : actions) {
+    for (const ActionSpec& asked : actions) {
+      const ActionSpec spec = GraceLeft(rule_id, asked);
       const absl::Time starts = now_ + spec.grace.value_or(absl::ZeroDuration());
       const absl::Time ends = spec.duration ? starts + *spec.duration : absl::InfiniteFuture();
       planner_->Request(rule_id, spec, ends, reason);
@@ -101,7 +102,8 @@ class Decider {
   // end moves, at most once per UTC day, not on every report.
   void AskLevel(const std::string& rule_id, const std::string& reason,
                 const std::vector<ActionSpec>& actions, absl::Time hold_until) {
-    for (const ActionSpec& spec : actions) {
+    for (const ActionSpec& asked : actions) {
+      const ActionSpec spec = GraceLeft(rule_id, asked);
       absl::Time ends = absl::InfiniteFuture();
       if (spec.duration) {
         const v1::Action* running = RunningAction(rule_id, spec);
@@ -110,6 +112,19 @@ class Decider {
       }
       planner_->Request(rule_id, spec, ends, reason);
     }
+  }
+  // A pending action's grace runs once: asked again while this rule's action is pending, it
+  // keeps the time it takes effect; once in force, it is renewed in force, not made pending
+  // again.
+  ActionSpec GraceLeft(const std::string& rule_id, ActionSpec spec) const {
+    if (!spec.grace) return spec;
+    const v1::Action* running = RunningAction(rule_id, spec);
+    if (running == nullptr) return spec;
+    const absl::Time effective =
+        running->has_effective_at() ? FromProtoTime(running->effective_at()) : now_;
+    spec.grace.reset();
+    if (effective > now_) spec.grace = effective - now_;
+    return spec;
   }
   const v1::Action* RunningAction(const std::string& rule_id, const ActionSpec& spec) const {
     for (const v1::Action& a : out_->state.actions()) {

@@ -94,9 +94,15 @@ bool CountsAgainst(const Policy::Contents& p, LedgerKind ledger) {
   return false;
 }
 
-// Whether category `id` can add points: at some severity, or in some region.
+// Whether category `id` can add points: at some severity, attribute value, or in some region.
 bool AddsPoints(const Policy::Contents& p, const std::string& id, const CategoryPolicy& c) {
-  if (c.fixed_points > 0) return true;
+  if (c.fixed_points > 0 || c.points_default > 0) return true;
+  for (const CategoryPolicy::PointsBand& band : c.points_bands) {
+    if (band.points > 0) return true;
+  }
+  for (const auto& [value, points] : c.points_values) {
+    if (points > 0) return true;
+  }
   for (int s = 1; s <= 4; ++s) {
     if (c.points_by_severity && c.severity_points[s] > 0) return true;
   }

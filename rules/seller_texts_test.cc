@@ -108,6 +108,79 @@ TEST_F(SellerTextsTest, APendingActionTakesEffectAfterItsGraceAndRunsItsDuration
   EXPECT_TRUE(after.pending_actions.empty());
 }
 
+// Found by writing the example packs: a pending action's grace must run once.
+constexpr char kGracePolicy[] = R"(
+policy: grace
+categories:
+  spam: {points: 10}
+  big: {points: 20}
+milestones:
+  seller:
+    - id: level-20
+      at: 20
+      actions:
+        - {type: restrict_feature, feature: new_listings, duration: 7d, grace: 72h}
+    - id: each-30
+      at: 30
+      repeat: each_violation
+      actions:
+        - {type: suspend, duration: 7d, grace: 72h}
+)";
+
+TEST_F(SellerTextsTest, ALevelActionInForceIsRenewedInForceNotMadePendingAgain) {
+  auto policy = MustCompile(kGracePolicy);
+  Decide(*policy, &seller_, {.category = "spam"}, kStart);
+  Decide(*policy, &seller_, {.category = "spam"}, Days(kStart, 1));
+  ASSERT_EQ(SummarizeStanding(*policy, seller_, Days(kStart, 5)).standing, v1::RESTRICTED);
+  const v1::Decision d = Decide(*policy, &seller_, {.category = "spam"}, Days(kStart, 5));
+  // The restriction stays in force (the suspension at 30 is pending for its own 72 hours).
+  EXPECT_EQ(d.standing_after(), v1::RESTRICTED);
+  for (const v1::Action& a : d.actions()) {
+    if (a.type() == v1::ACTION_RESTRICT_FEATURE) EXPECT_FALSE(a.has_effective_at());
+  }
+  EXPECT_EQ(SummarizeStanding(*policy, seller_, Days(kStart, 5) + absl::Hours(1)).standing,
+            v1::RESTRICTED);
+}
+
+TEST_F(SellerTextsTest, AnotherViolationDoesNotPostponeAPendingAction) {
+  auto policy = MustCompile(kGracePolicy);
+  Decide(*policy, &seller_, {.category = "big"}, kStart);
+  const v1::Decision first = Decide(*policy, &seller_, {.category = "spam"}, kStart);
+  const v1::Action* pending = nullptr;
+  for (const v1::Action& a : first.actions()) {
+    if (a.type() == v1::ACTION_SUSPEND) pending = &a;
+  }
+  ASSERT_NE(pending, nullptr);
+  const absl::Time effective = FromProtoTime(pending->effective_at());
+  EXPECT_EQ(effective, kStart + absl::Hours(72));
+  const v1::Decision second = Decide(*policy, &seller_, {.category = "spam"}, Days(kStart, 2));
+  for (const v1::Action& a : second.actions()) {
+    if (a.type() == v1::ACTION_SUSPEND) EXPECT_EQ(FromProtoTime(a.effective_at()), effective);
+  }
+  EXPECT_EQ(SummarizeStanding(*policy, seller_, effective + absl::Hours(1)).standing,
+            v1::SUSPENDED);
+}
+
+TEST_F(SellerTextsTest, APendingHigherActionCoversNothingInForceBeforeIt) {
+  auto policy = MustCompile(R"(
+policy: cover
+categories:
+  big: {points: 20}
+milestones:
+  seller:
+    - id: warn-20
+      at: 20
+      repeat: each_violation
+      actions:
+        - {type: warning, duration: 7d}
+        - {type: suspend, duration: 7d, grace: 72h}
+)");
+  const v1::Decision d = Decide(*policy, &seller_, {.category = "big"}, kStart);
+  EXPECT_EQ(Types(d), (ActionTypes{v1::ACTION_WARNING, v1::ACTION_SUSPEND}));
+  EXPECT_EQ(d.superseded_size(), 0);
+  EXPECT_EQ(d.standing_after(), v1::WARNED);
+}
+
 TEST_F(SellerTextsTest, AFeatureMissingFromTheFeaturesListIsAPositionedError) {
   ParseResult r = ParsePolicy(R"(policy: p
 features:
