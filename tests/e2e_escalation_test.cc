@@ -155,26 +155,26 @@ TEST_F(EscalationTest, SellerEscalatesThroughEveryMilestoneToDeactivation) {
   const auto& d1 = responses[0].decisions(0);
   EXPECT_EQ(d1.actions(1).reason(),
             absl::StrCat("Formal warning for 90 days: ", kWarningText,
-                         " (active violation points reached 6 (+6 for 'prohibited_product'), "
+                         " (active violation points reached 6 (+6 for 'Prohibited product'), "
                          "crossing the 6-point milestone)"));
   const auto& d2 = responses[1].decisions(0);
   EXPECT_EQ(d2.actions(1).reason(),
-            "'campaigns' restricted until 2026-08-30 00:00 UTC: active violation points reached 12 "
-            "(+6 for 'prohibited_product'), crossing the 12-point milestone");
+            "Joining campaigns restricted until 2026-08-30 00:00 UTC: active violation points reached 12 "
+            "(+6 for 'Prohibited product'), crossing the 12-point milestone");
   EXPECT_THAT(d2.superseded(), IsEmpty()) << d2.ShortDebugString();
   // A report the same day at 12 points: the warning already runs past the day the points would
   // fall below 6, so it is neither reissued nor recorded.
   EXPECT_THAT(responses[2].decisions(0).superseded(), IsEmpty());
   EXPECT_EQ(responses[5].decisions(0).actions(1).reason(),
             "Selling suspended for 28 days: Repeated violations suspend the store pending review "
-            "(active violation points reached 36 (+6 for 'prohibited_product'), crossing the "
+            "(active violation points reached 36 (+6 for 'Prohibited product'), crossing the "
             "36-point milestone)");
   // At 48 one decision issues only the deactivation: the suspension asked for again is recorded
   // as not issued, and the four lower actions running under it as covered by it.
   const auto& d8 = responses[7].decisions(0);
   EXPECT_EQ(d8.actions(1).reason(),
             "Store deactivated: The store reached the 48-point limit (active violation points "
-            "reached 48 (+6 for 'prohibited_product'), crossing the 48-point milestone)");
+            "reached 48 (+6 for 'Prohibited product'), crossing the 48-point milestone)");
   ASSERT_EQ(d8.superseded_size(), 5) << d8.ShortDebugString();
   EXPECT_EQ(d8.superseded(0).action().type(), v1::ACTION_SUSPEND);
   EXPECT_THAT(d8.superseded(0).action().action_id(), IsEmpty()) << "only a candidate";

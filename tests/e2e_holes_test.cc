@@ -85,7 +85,7 @@ TEST_F(RegionMixTest, APhReportAmongUsOnesWarnsAndTheSellerStaysWarned) {
   ph.actions = {Warning("warn", DayStartAfter(Now(), 90))};
   ph.actions[0].reason =
       "Formal warning until 2026-08-30 00:00 UTC: active violation points reached 4 (+2 for "
-      "'spam'), crossing the 2-point milestone";
+      "'Spam'), crossing the 2-point milestone";
   ph.tier = "warn";
   ExpectDecision(responses[1], responses[1].decisions(0), ph);
   EXPECT_EQ(responses[1].decisions(0).tier_after().at_points(), 2);
@@ -273,7 +273,7 @@ TEST_F(HolesTest, OneDecisionIssuesOnlyTheEffectiveActions) {
                                                       "counterfeit-three-strikes"}));
   EXPECT_EQ(tw.actions(1).reason(),
             "Selling permission permanently revoked: Three confirmed counterfeits permanently end "
-            "selling, even after their points expire (2 'counterfeit_confirmed' violations within "
+            "selling, even after their points expire (2 'Confirmed counterfeit' violations within "
             "365 days reached the limit of 2)");
   EXPECT_EQ(tw.standing_after(), v1::REVOKED);
 }

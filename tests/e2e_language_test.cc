@@ -49,7 +49,8 @@ TEST_F(CountRulesTest, ThreeInfringementsOfOneRightCloseTheStoreWhoeverReportsTh
   EXPECT_THAT(ActionTypes(d), ElementsAre(v1::ACTION_TAKE_DOWN, v1::ACTION_DEACTIVATE_STORE));
   EXPECT_EQ(d.rules_fired(1).reason(),
             "Three infringements of one intellectual-property right close the store (3 "
-            "'counterfeit_confirmed' or 'ip_complaint_valid' violations against right 'TM-77' "
+            "'Confirmed counterfeit' or 'Valid intellectual-property complaint' violations against "
+            "right 'TM-77' "
             "within 365 days reached the limit of 3)");
   EXPECT_EQ(StandingOk(Seller("seller-r")).standing(), v1::DEACTIVATED);
   // The right is recorded with the violation, as sent.

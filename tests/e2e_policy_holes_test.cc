@@ -160,7 +160,7 @@ TEST_F(ShortWindowPolicyTest, AShortWindowPolicyInBetweenForgetsNoStrike) {
                       Revoke("counterfeit-three-strikes")};
   expected.actions[1].reason =
       "Selling permission permanently revoked: Three confirmed counterfeits permanently end "
-      "selling, even after their points expire (3 'counterfeit_confirmed' violations within 730 "
+      "selling, even after their points expire (3 'Confirmed counterfeit' violations within 730 "
       "days reached the limit of 3)";
   expected.tier = "seller-listing-block-24";
   ASSERT_EQ(r.decisions_size(), 1);
