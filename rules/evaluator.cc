@@ -148,6 +148,9 @@ class Decider {
   const int64_t today_;
   Evaluation* out_;
   const std::string category_name_;
+  // The violation merged into a report already counted (its category's `merge`): it is not a
+  // new violation for rules that act on each one.
+  bool merged_ = false;
   std::string facts_;  // the notices' facts sentence
   ActionPlanner* planner_ = nullptr;
   // Rules of mode while_at_or_above are recorded only if they issued something or just began
@@ -205,6 +208,7 @@ void Decider::Milestones(const PointsScore& before, const PointsScore& after, in
         AskLevel(rule->id, firings_.back().reason(), rule->actions, DayStart(after.DropDay(*rule)));
         break;
       case RepeatMode::kEachViolation:
+        if (merged_) break;  // counted once, with the report it merged into
         Record(rule->id, rule->message, why, true);
         Ask(rule->id, firings_.back().reason(), rule->actions);
         break;
@@ -239,6 +243,7 @@ void Decider::CountRules() {
         AskLevel(rule.id, firings_.back().reason(), rule.actions, DayStart(count.DropDay()));
         break;
       case RepeatMode::kEachViolation:
+        if (merged_) break;
         Record(rule.id, rule.message, why, true);
         Ask(rule.id, firings_.back().reason(), rule.actions);
         break;
@@ -295,6 +300,13 @@ void Decider::Run() {
   UpdateCycle(category, &state);
   const PointsScore after(policy_, state, today_);
   const int64_t points = after.active_points() - before.active_points();
+  if (category.merge_days > 0) {
+    auto count = [&](const PointsScore& score) {
+      auto it = score.by_category().find(category.id);
+      return it == score.by_category().end() ? 0 : it->second.count;
+    };
+    merged_ = count(after) == count(before);
+  }
   d.set_points_added(SaturateToInt32(points));
   d.set_active_points(SaturateToInt32(after.active_points()));
   // The days the points count: the window, or less for a category that resets.

@@ -105,6 +105,30 @@ TEST_F(PointsLanguageTest, ReportsOfAMergingCategoryInOneBlockCountOnce) {
             "3 'Serious ip' violations within 365 days reached the limit of 3");
 }
 
+TEST_F(PointsLanguageTest, AMergedReportDoesNotFireEachViolationRulesAgain) {
+  auto policy = MustCompile(R"(
+policy: merged-each
+categories:
+  serious: {points: 12, merge: {within: 3d}}
+milestones:
+  seller:
+    - id: suspend-each
+      at: 12
+      repeat: each_violation
+      actions:
+        - {type: suspend, duration: 7d}
+)");
+  const int64_t day = UnixDay(kStart);
+  const absl::Time t0 = absl::FromUnixSeconds((day - day % 3) * 86400) + absl::Hours(1);
+  EXPECT_EQ(Types(Decide(*policy, &seller_, {.category = "serious"}, t0)),
+            ActionTypes{v1::ACTION_SUSPEND});
+  const v1::Decision merged = Decide(*policy, &seller_, {.category = "serious"}, Days(t0, 1));
+  EXPECT_TRUE(merged.actions().empty());
+  EXPECT_TRUE(merged.rules_fired().empty());
+  EXPECT_EQ(Types(Decide(*policy, &seller_, {.category = "serious"}, Days(t0, 3))),
+            ActionTypes{v1::ACTION_SUSPEND});
+}
+
 TEST_F(PointsLanguageTest, AMergedGroupLastsUntilItsLastReportExpires) {
   const int64_t day = UnixDay(kStart);
   const absl::Time t0 = absl::FromUnixSeconds((day - day % 3) * 86400) + absl::Hours(1);
