@@ -12,6 +12,7 @@
 #include "base/status_macros.h"
 #include "engine/policy_loader.h"
 #include "engine/state_rebuilder.h"
+#include "proto/timestamp.h"
 #include "storage/rocksdb_ledger_store.h"
 
 namespace enforcer {
@@ -57,6 +58,31 @@ absl::Status RecordActivation(LedgerStore& store, PolicyRegistry& policies,
   return store.Commit({*write});
 }
 
+// A restart comes back on the version the ledger has in force (activated by LoadPolicy, a
+// rollback or a reload), not on whatever the flags name, unless the operator overrides it.
+absl::Status KeepLedgerPolicy(const DaemonConfig& config, const Policy& flagged,
+                              PolicyRegistry& policies) {
+  ASSIGN_OR_RETURN(std::optional<v1::PolicyActivation> last, policies.LastActivation());
+  if (!last.has_value() || last->version() == flagged.version() || config.override_policy) {
+    return absl::OkStatus();
+  }
+  std::shared_ptr<const Policy> recorded = policies.Find(last->version());
+  if (recorded == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the ledger's active policy ", last->version().substr(0, 19),
+                     " cannot be compiled any more; start with --override_policy to activate ",
+                     PolicySource(config)));
+  }
+  std::cerr << "policy " << last->name() << " " << last->version().substr(0, 19)
+            << " stays in force (activated "
+            << absl::FormatTime(FromProtoTime(last->activated_at())) << " from " << last->source()
+            << (last->actor().empty() ? "" : " by ") << last->actor() << "); "
+            << PolicySource(config) << " has version " << flagged.version().substr(0, 19)
+            << ": SIGHUP or --override_policy activates it\n";
+  policies.SetActive(std::move(recorded));
+  return absl::OkStatus();
+}
+
 void PrintRebuildReport(const RebuildReport& report, const Policy& policy, std::ostream& out) {
   for (const std::string& s : report.quarantined) out << "quarantined " << s << "\n";
   for (const std::string& s : report.disagreements) out << "disagreement " << s << "\n";
@@ -80,7 +106,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   ASSIGN_OR_RETURN(std::shared_ptr<const Policy> policy, LoadPolicy(config.policy_path, &warnings));
   for (const std::string& w : warnings) std::cerr << w << "\n";
   ASSIGN_OR_RETURN(d->store_, OpenStore(config));
-  d->policies_ = std::make_unique<PolicyRegistry>(d->store_.get(), std::move(policy));
+  d->policies_ = std::make_unique<PolicyRegistry>(d->store_.get(), policy);
+  RETURN_IF_ERROR(KeepLedgerPolicy(config, *policy, *d->policies_));
   if (d->store_->StateRebuildPending()) {
     // The ledger was migrated from an older layout: derived state is rebuilt before serving.
     RETURN_IF_ERROR(
@@ -93,12 +120,17 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   d->writer_ = std::make_unique<LedgerWriter>(d->store_.get(), config.writer);
   d->enforcer_ = std::make_unique<Enforcer>(d->store_.get(), d->writer_.get(), d->clock_.get(),
                                             d->policies_.get());
-  RETURN_IF_ERROR(
-      d->enforcer_->ActivatePolicyAndWait(d->policies_->active(), PolicySource(config)));
+  RETURN_IF_ERROR(d->enforcer_->ActivatePolicyAndWait(
+      d->policies_->active(),
+      {PolicySource(config), "enforcerd",
+       config.override_policy ? "started with --override_policy" : "started"}));
   d->service_ = std::make_unique<EnforcerService>(d->enforcer_.get());
   d->sweeper_ = std::make_unique<SubjectSweeper>(d->store_.get(), d->writer_.get(),
                                                  d->policies_.get(), d->clock_.get());
-  d->admin_service_ = std::make_unique<PolicyAdminService>(d->sweeper_.get());
+  d->administration_ = std::make_unique<PolicyAdministration>(d->store_.get(), d->enforcer_.get(),
+                                                              d->policies_.get());
+  d->admin_service_ =
+      std::make_unique<PolicyAdminService>(d->sweeper_.get(), d->administration_.get());
   d->cases_ = std::make_unique<CasePipeline>(d->writer_.get(), d->clock_.get(), d->policies_.get());
   d->cases_service_ = std::make_unique<CasesService>(d->cases_.get());
 
@@ -135,7 +167,8 @@ absl::Status Daemon::ReloadPolicy() {
   ASSIGN_OR_RETURN(std::shared_ptr<const Policy> policy,
                    LoadPolicy(config_.policy_path, &warnings));
   for (const std::string& w : warnings) std::cerr << w << "\n";
-  return enforcer_->ActivatePolicyAndWait(std::move(policy), PolicySource(config_));
+  return enforcer_->ActivatePolicyAndWait(std::move(policy),
+                                          {PolicySource(config_), "SIGHUP", "reloaded"});
 }
 
 void Daemon::Shutdown() {
@@ -152,6 +185,9 @@ void Daemon::Shutdown() {
   if (writer_ != nullptr) writer_->Shutdown();
   server_.reset();
   admin_service_.reset();
+  administration_.reset();
+  cases_service_.reset();
+  cases_.reset();
   sweeper_.reset();
   service_.reset();
   enforcer_.reset();

@@ -30,6 +30,10 @@ struct DaemonConfig {
   std::string data_dir = "enforcerd-data";
   // Empty: the embedded default pack.
   std::string policy_path;
+  // On a ledger that already has an active policy, the daemon comes back on that version and
+  // policy_path (or the embedded default) is only what SIGHUP reloads; with override_policy it
+  // activates policy_path's policy at start instead.
+  bool override_policy = false;
   Durability durability = Durability::kFsync;
   LedgerWriter::Options writer;
   // Testing only: read the time from this file (see FileClock). Empty: the real clock.
@@ -68,6 +72,7 @@ class Daemon {
   std::unique_ptr<Enforcer> enforcer_;
   std::unique_ptr<EnforcerService> service_;
   std::unique_ptr<SubjectSweeper> sweeper_;
+  std::unique_ptr<PolicyAdministration> administration_;
   std::unique_ptr<PolicyAdminService> admin_service_;
   std::unique_ptr<CasePipeline> cases_;
   std::unique_ptr<CasesService> cases_service_;

@@ -177,13 +177,13 @@ absl::Status Enforcer::DecideFor(const Policy& policy, const v1::Subject& subjec
   return absl::OkStatus();
 }
 
-void Enforcer::ActivatePolicy(std::shared_ptr<const Policy> policy, std::string source,
+void Enforcer::ActivatePolicy(std::shared_ptr<const Policy> policy, ActivationInfo info,
                               std::function<void(absl::Status)> done) {
   auto callback = std::make_shared<std::function<void(absl::Status)>>(std::move(done));
   absl::Status queued = writer_->Submit(
-      [this, policy, source](LedgerView&) -> absl::StatusOr<LedgerWrite> {
+      [this, policy, info](LedgerView&) -> absl::StatusOr<LedgerWrite> {
         ASSIGN_OR_RETURN(std::optional<LedgerWrite> write,
-                         policies_->ActivationWrite(*policy, source, Now()));
+                         policies_->ActivationWrite(*policy, info, Now()));
         policies_->SetActive(policy);
         return write.has_value() ? *std::move(write) : LedgerWrite{};
       },
@@ -201,10 +201,10 @@ void Enforcer::ActivatePolicy(std::shared_ptr<const Policy> policy, std::string 
 }
 
 absl::Status Enforcer::ActivatePolicyAndWait(std::shared_ptr<const Policy> policy,
-                                             std::string source) {
+                                             ActivationInfo info) {
   absl::Notification done;
   absl::Status result;
-  ActivatePolicy(std::move(policy), std::move(source), [&](absl::Status status) {
+  ActivatePolicy(std::move(policy), std::move(info), [&](absl::Status status) {
     result = status;
     done.Notify();
   });

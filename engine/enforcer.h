@@ -47,10 +47,10 @@ class Enforcer {
   // Makes `policy` the one in force, as a writer job: reports queued before it are decided under
   // the previous policy, reports queued after under this one. Records the activation (with the
   // policy's text and `source`) in the ledger. `done` runs once it is durable.
-  void ActivatePolicy(std::shared_ptr<const Policy> policy, std::string source,
+  void ActivatePolicy(std::shared_ptr<const Policy> policy, ActivationInfo info,
                       std::function<void(absl::Status)> done);
   // ActivatePolicy, waiting for it.
-  absl::Status ActivatePolicyAndWait(std::shared_ptr<const Policy> policy, std::string source);
+  absl::Status ActivatePolicyAndWait(std::shared_ptr<const Policy> policy, ActivationInfo info);
 
  private:
   absl::StatusOr<LedgerWrite> Apply(const v1::ReportViolationRequest& sent, absl::Time received_at,

@@ -13,7 +13,12 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "host:port to serve gRPC on (port 0: any free port)");
 ABSL_FLAG(std::string, data_dir, "enforcerd-data",
           "folder of the RocksDB ledger (created if missing)");
-ABSL_FLAG(std::string, policy, "", "policy YAML file; empty: the embedded default pack");
+ABSL_FLAG(std::string, policy, "",
+          "policy YAML file; empty: the embedded default pack. Activated on a new ledger; on a "
+          "ledger with an active policy, only with --override_policy (or by SIGHUP)");
+ABSL_FLAG(bool, override_policy, false,
+          "activate --policy (or the embedded default) at start even if the ledger has another "
+          "policy in force");
 ABSL_FLAG(std::string, durability, "fsync",
           "fsync: a report is acknowledged after its ledger write is fsync'ed (survives power "
           "loss); process: after it reaches the OS (survives a crash of enforcerd, not of the "
@@ -41,6 +46,7 @@ int main(int argc, char** argv) {
   config.listen = absl::GetFlag(FLAGS_listen);
   config.data_dir = absl::GetFlag(FLAGS_data_dir);
   config.policy_path = absl::GetFlag(FLAGS_policy);
+  config.override_policy = absl::GetFlag(FLAGS_override_policy);
   config.testing_clock_file = absl::GetFlag(FLAGS_testing_clock_file);
   const std::string durability = absl::GetFlag(FLAGS_durability);
   if (durability == "fsync") {

@@ -63,4 +63,59 @@ grpc::ServerUnaryReactor* PolicyAdminService::ReevaluateSubjects(
   return reactor;
 }
 
+namespace {
+
+template <typename Response>
+grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
+                                 absl::StatusOr<Response> result, Response* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (result.ok()) *response = *std::move(result);
+  reactor->Finish(ToGrpcStatus(result.status()));
+  return reactor;
+}
+
+PolicyAdministration::LoadCallback FinishLater(grpc::ServerUnaryReactor* reactor,
+                                               v1::LoadPolicyResponse* response) {
+  return [reactor, response](absl::StatusOr<v1::LoadPolicyResponse> result) {
+    if (result.ok()) *response = *std::move(result);
+    reactor->Finish(ToGrpcStatus(result.status()));
+  };
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* PolicyAdminService::GetPolicy(grpc::CallbackServerContext* context,
+                                                        const v1::GetPolicyRequest*,
+                                                        v1::GetPolicyResponse* response) {
+  return Finish(context, administration_->GetPolicy(), response);
+}
+
+grpc::ServerUnaryReactor* PolicyAdminService::ListPolicyVersions(
+    grpc::CallbackServerContext* context, const v1::ListPolicyVersionsRequest* request,
+    v1::ListPolicyVersionsResponse* response) {
+  return Finish(context, administration_->ListPolicyVersions(*request), response);
+}
+
+grpc::ServerUnaryReactor* PolicyAdminService::ValidatePolicy(
+    grpc::CallbackServerContext* context, const v1::ValidatePolicyRequest* request,
+    v1::ValidatePolicyResponse* response) {
+  return Finish(context, administration_->ValidatePolicy(*request), response);
+}
+
+grpc::ServerUnaryReactor* PolicyAdminService::LoadPolicy(grpc::CallbackServerContext* context,
+                                                         const v1::LoadPolicyRequest* request,
+                                                         v1::LoadPolicyResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  administration_->LoadPolicy(*request, FinishLater(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* PolicyAdminService::RollbackPolicy(
+    grpc::CallbackServerContext* context, const v1::RollbackPolicyRequest* request,
+    v1::LoadPolicyResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  administration_->RollbackPolicy(*request, FinishLater(reactor, response));
+  return reactor;
+}
+
 }  // namespace enforcer

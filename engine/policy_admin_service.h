@@ -1,4 +1,5 @@
-// The gRPC face of policy administration (enforcer.v1.PolicyAdmin): converts and delegates.
+// The gRPC face of policy administration (enforcer.v1.PolicyAdmin): converts and delegates to
+// PolicyAdministration (versions, validation, loading) and SubjectSweeper (re-evaluation).
 #ifndef ENFORCERD_ENGINE_POLICY_ADMIN_SERVICE_H_
 #define ENFORCERD_ENGINE_POLICY_ADMIN_SERVICE_H_
 
@@ -8,6 +9,7 @@
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
+#include "engine/policy_administration.h"
 #include "engine/subject_sweeper.h"
 #include "proto/policy_admin.grpc.pb.h"
 
@@ -15,7 +17,8 @@ namespace enforcer {
 
 class PolicyAdminService final : public v1::PolicyAdmin::CallbackService {
  public:
-  explicit PolicyAdminService(SubjectSweeper* sweeper) : sweeper_(sweeper) {}
+  PolicyAdminService(SubjectSweeper* sweeper, PolicyAdministration* administration)
+      : sweeper_(sweeper), administration_(administration) {}
   // Cancels a running sweep and waits for its thread.
   ~PolicyAdminService() override;
 
@@ -24,11 +27,29 @@ class PolicyAdminService final : public v1::PolicyAdmin::CallbackService {
                                                const v1::ReevaluateSubjectsRequest* request,
                                                v1::ReevaluateSubjectsResponse* response) override;
 
+  grpc::ServerUnaryReactor* GetPolicy(grpc::CallbackServerContext* context,
+                                      const v1::GetPolicyRequest* request,
+                                      v1::GetPolicyResponse* response) override;
+  grpc::ServerUnaryReactor* ListPolicyVersions(grpc::CallbackServerContext* context,
+                                               const v1::ListPolicyVersionsRequest* request,
+                                               v1::ListPolicyVersionsResponse* response) override;
+  grpc::ServerUnaryReactor* ValidatePolicy(grpc::CallbackServerContext* context,
+                                           const v1::ValidatePolicyRequest* request,
+                                           v1::ValidatePolicyResponse* response) override;
+  // Answered on the writer thread once the activation is durable.
+  grpc::ServerUnaryReactor* LoadPolicy(grpc::CallbackServerContext* context,
+                                       const v1::LoadPolicyRequest* request,
+                                       v1::LoadPolicyResponse* response) override;
+  grpc::ServerUnaryReactor* RollbackPolicy(grpc::CallbackServerContext* context,
+                                           const v1::RollbackPolicyRequest* request,
+                                           v1::LoadPolicyResponse* response) override;
+
   // Makes a running sweep stop soon, so that shutdown does not wait for it.
   void Cancel() { sweeper_->Cancel(); }
 
  private:
   SubjectSweeper* const sweeper_;
+  PolicyAdministration* const administration_;
   std::atomic<bool> busy_{false};
   absl::Mutex mu_;
   std::thread worker_ ABSL_GUARDED_BY(mu_);

@@ -62,13 +62,18 @@ std::shared_ptr<const Policy> PolicyRegistry::Find(const std::string& version) {
   return *compiled;
 }
 
-absl::StatusOr<std::optional<LedgerWrite>> PolicyRegistry::ActivationWrite(
-    const Policy& policy, const std::string& source, absl::Time now) {
+absl::StatusOr<std::optional<v1::PolicyActivation>> PolicyRegistry::LastActivation() {
   if (!loaded_last_activation_) {
     ASSIGN_OR_RETURN(std::vector<v1::PolicyActivation> all, store_->ListActivations());
     if (!all.empty()) last_activation_ = all.back();
     loaded_last_activation_ = true;
   }
+  return last_activation_;
+}
+
+absl::StatusOr<std::optional<LedgerWrite>> PolicyRegistry::ActivationWrite(
+    const Policy& policy, const ActivationInfo& info, absl::Time now) {
+  RETURN_IF_ERROR(LastActivation().status());
   if (last_activation_.has_value() && last_activation_->version() == policy.version()) {
     return std::nullopt;
   }
@@ -78,7 +83,9 @@ absl::StatusOr<std::optional<LedgerWrite>> PolicyRegistry::ActivationWrite(
   a.set_name(policy.name());
   a.set_text(policy.text());
   *a.mutable_activated_at() = ToProtoTime(now);
-  a.set_source(source);
+  a.set_source(info.source);
+  a.set_actor(info.actor);
+  a.set_message(info.message);
   if (last_activation_) a.set_previous_version(last_activation_->version());
   last_activation_ = a;
   LedgerWrite write;

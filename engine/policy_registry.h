@@ -19,6 +19,18 @@
 
 namespace enforcer {
 
+// Where an activation came from, as the ledger records it: the source ("embedded default pack", a
+// file path, "PolicyAdmin.LoadPolicy"), who made it and why. Implicit from a source alone.
+struct ActivationInfo {
+  ActivationInfo(std::string source) : source(std::move(source)) {}  // NOLINT: implicit
+  ActivationInfo(const char* source) : source(source) {}              // NOLINT: implicit
+  ActivationInfo(std::string source, std::string actor, std::string message)
+      : source(std::move(source)), actor(std::move(actor)), message(std::move(message)) {}
+  std::string source;
+  std::string actor;
+  std::string message;
+};
+
 class PolicyRegistry {
  public:
   // `store` must outlive the registry.
@@ -35,8 +47,11 @@ class PolicyRegistry {
   // The write that records `policy` becoming active (nullopt if it already is the last activation
   // the ledger recorded). Call on the writer thread, in the job that activates it.
   absl::StatusOr<std::optional<LedgerWrite>> ActivationWrite(const Policy& policy,
-                                                             const std::string& source,
+                                                             const ActivationInfo& info,
                                                              absl::Time now);
+  // The last activation the ledger recorded (nullopt for a new ledger). Writer thread, or before
+  // the writer starts.
+  absl::StatusOr<std::optional<v1::PolicyActivation>> LastActivation();
   // The activation of `policy` committed: it is what a failed later activation falls back to.
   void ActivationCommitted(std::shared_ptr<const Policy> policy);
   // An activation did not commit: the policy of the last committed activation is in force again,

@@ -235,6 +235,8 @@ class Policy {
   }
   const std::vector<MilestoneRule>& milestones() const { return c_.milestones; }
   const std::vector<CountRule>& count_rules() const { return c_.count_rules; }
+  const std::map<std::string, RegionOverride, std::less<>>& regions() const { return c_.regions; }
+  const std::string& description() const { return c_.description; }
   const AppealTerms& appeals() const { return c_.appeals; }
   bool windows_from_first_deduction() const { return c_.windows_from_first_deduction; }
   int default_window_days() const { return c_.default_window_days; }
