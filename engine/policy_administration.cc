@@ -19,17 +19,6 @@ constexpr size_t kMaxPolicyBytes = 1 << 20;
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
 
-v1::PolicyDiagnostic ToProto(const Diagnostic& d) {
-  v1::PolicyDiagnostic out;
-  out.set_file(d.file);
-  out.set_line(d.position.line);
-  out.set_column(d.position.column);
-  out.set_severity(d.severity == Diagnostic::Severity::kError ? v1::PolicyDiagnostic::ERROR
-                                                              : v1::PolicyDiagnostic::WARNING);
-  out.set_message(d.message);
-  return out;
-}
-
 absl::Status CheckText(const std::string& text) {
   if (text.empty()) return absl::InvalidArgumentError("text: is required");
   if (text.size() > kMaxPolicyBytes) {
@@ -114,7 +103,7 @@ absl::StatusOr<v1::ValidatePolicyResponse> PolicyAdministration::ValidatePolicy(
       ParsePolicy(request.text(), request.filename().empty() ? "policy.yaml" : request.filename());
   v1::ValidatePolicyResponse response;
   response.set_valid(parsed.policy != nullptr);
-  for (const Diagnostic& d : parsed.diagnostics) *response.add_diagnostics() = ToProto(d);
+  for (const Diagnostic& d : parsed.diagnostics) *response.add_diagnostics() = DiagnosticToProto(d);
   if (parsed.policy != nullptr) {
     response.set_version(parsed.policy->version());
     *response.mutable_summary() = SummarizePolicy(*parsed.policy);
@@ -132,7 +121,7 @@ void PolicyAdministration::LoadPolicy(const v1::LoadPolicyRequest& request, Load
   ParseResult parsed =
       ParsePolicy(request.text(), request.filename().empty() ? "policy.yaml" : request.filename());
   v1::LoadPolicyResponse response;
-  for (const Diagnostic& d : parsed.diagnostics) *response.add_diagnostics() = ToProto(d);
+  for (const Diagnostic& d : parsed.diagnostics) *response.add_diagnostics() = DiagnosticToProto(d);
   if (parsed.policy == nullptr) {
     done(std::move(response));  // activated=false: the version in force stays
     return;

@@ -93,6 +93,17 @@ std::string DescribeAction(const ActionSpec& a) {
   return s;
 }
 
+v1::PolicyDiagnostic DiagnosticToProto(const Diagnostic& d) {
+  v1::PolicyDiagnostic out;
+  out.set_file(d.file);
+  out.set_line(d.position.line);
+  out.set_column(d.position.column);
+  out.set_severity(d.severity == Diagnostic::Severity::kError ? v1::PolicyDiagnostic::ERROR
+                                                              : v1::PolicyDiagnostic::WARNING);
+  out.set_message(d.message);
+  return out;
+}
+
 v1::PolicySummary SummarizePolicy(const Policy& policy) {
   v1::PolicySummary s;
   s.set_name(policy.name());

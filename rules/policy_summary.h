@@ -8,10 +8,14 @@
 
 #include "proto/policy_admin.pb.h"
 #include "rules/policy.h"
+#include "rules/policy_parser.h"
 
 namespace enforcer {
 
 v1::PolicySummary SummarizePolicy(const Policy& policy);
+
+// A parser diagnostic as the API carries it.
+v1::PolicyDiagnostic DiagnosticToProto(const Diagnostic& d);
 
 // "warning 90d", "restrict_feature new_listings 14d (grace 72h)", "deactivate_store".
 std::string DescribeAction(const ActionSpec& action);

@@ -1,0 +1,96 @@
+// enforcerctl end to end: the real binary, offline on files and against a real daemon.
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "base/test_files.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/daemon_process.h"
+#include "tests/e2e_support.h"
+
+namespace enforcer::e2e {
+namespace {
+
+using ::testing::HasSubstr;
+
+class EnforcerctlTest : public EnforcerdTest {
+ protected:
+  testing::CommandResult Ctl(std::vector<std::string> args) {
+    args.insert(args.begin(), RunfilePath("enforcerctl/enforcerctl"));
+    absl::StatusOr<testing::CommandResult> result =
+        testing::RunToCompletion(args, work_dir_ + "/ctl.out");
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.ok() ? *result : testing::CommandResult{};
+  }
+  std::string Server() { return absl::StrCat("--server=127.0.0.1:", daemon_->port()); }
+  std::string WriteFile(const std::string& name, const std::string& text) {
+    const std::string path = work_dir_ + "/" + name;
+    WriteFileAtomically(path, text);
+    return path;
+  }
+};
+
+TEST_F(EnforcerctlTest, OfflineCommands) {
+  testing::CommandResult tests =
+      Ctl({"policy", "test", RunfilePath("rules/default_policy.tests.yaml")});
+  EXPECT_TRUE(tests.ExitedWith(0)) << tests.output;
+  EXPECT_THAT(tests.output, HasSubstr("all passed"));
+
+  const std::string bad = WriteFile("bad.yaml", "policy: p\ncategories:\n  spam: {pionts: 1}\n");
+  testing::CommandResult validate = Ctl({"policy", "validate", bad});
+  EXPECT_TRUE(validate.ExitedWith(1)) << validate.output;
+  EXPECT_THAT(validate.output, HasSubstr("bad.yaml:3:10: error: unknown key 'pionts'"));
+
+  const std::string failing = WriteFile(
+      "failing.tests.yaml",
+      absl::StrCat("policy: ", RunfilePath("rules/default_policy.yaml"),
+                   "\ncases:\n  - name: too strict\n",
+                   "    steps:\n      - report: {seller: s, category: misleading_listing}\n",
+                   "        expect: {seller: s, standing: suspended}\n"));
+  testing::CommandResult failed = Ctl({"policy", "test", failing});
+  EXPECT_TRUE(failed.ExitedWith(1)) << failed.output;
+  EXPECT_THAT(failed.output,
+              HasSubstr("failing.tests.yaml:6:17: FAIL too strict: seller s: standing: expected "
+                        "SUSPENDED, got GOOD_STANDING"));
+
+  const std::string stricter = WriteFile("stricter.yaml", absl::StrCat(DefaultPolicyText(), "\n"));
+  testing::CommandResult diff =
+      Ctl({"policy", "diff", RunfilePath("rules/default_policy.yaml"), stricter});
+  EXPECT_TRUE(diff.ExitedWith(0)) << diff.output;
+  EXPECT_THAT(diff.output, HasSubstr("no changes in what the policies do"));
+
+  EXPECT_TRUE(Ctl({"policy", "frobnicate"}).ExitedWith(2));
+  EXPECT_TRUE(Ctl({"policy", "diff", "only-one.yaml"}).ExitedWith(2));
+  testing::CommandResult help = Ctl({"policy", "load", "--help"});
+  EXPECT_TRUE(help.ExitedWith(0));
+  EXPECT_THAT(help.output, HasSubstr("Usage: enforcerctl policy load FILE"));
+}
+
+TEST_F(EnforcerctlTest, LoadShowVersionsAndRollBackAgainstADaemon) {
+  const std::string candidate = WriteFile("candidate.yaml", R"(policy: pilot
+categories:
+  spam: {points: 6}
+)");
+  EXPECT_TRUE(Ctl({"policy", "load", candidate, Server()}).ExitedWith(2))
+      << "--actor and --message are required";
+  testing::CommandResult load =
+      Ctl({"policy", "load", candidate, Server(), "--actor=ana", "--message=pilot market"});
+  EXPECT_TRUE(load.ExitedWith(0)) << load.output;
+  EXPECT_THAT(load.output, HasSubstr("activated: #2"));
+  testing::CommandResult show = Ctl({"policy", "show", Server()});
+  EXPECT_THAT(show.output, HasSubstr("policy pilot"));
+  EXPECT_THAT(show.output, HasSubstr("by ana: pilot market"));
+  testing::CommandResult versions = Ctl({"policy", "versions", Server(), "--json"});
+  EXPECT_TRUE(versions.ExitedWith(0)) << versions.output;
+  EXPECT_THAT(versions.output, HasSubstr("\"actor\": \"ana\""));
+  testing::CommandResult rollback = Ctl({"policy", "rollback", DefaultPolicyVersion(), Server(),
+                                         "--actor=ana", "--message=pilot over"});
+  EXPECT_TRUE(rollback.ExitedWith(0)) << rollback.output;
+  EXPECT_THAT(rollback.output, HasSubstr("activated: #3"));
+  testing::CommandResult unreachable = Ctl({"policy", "versions", "--server=127.0.0.1:1"});
+  EXPECT_TRUE(unreachable.ExitedWith(3)) << unreachable.output;
+}
+
+}  // namespace
+}  // namespace enforcer::e2e
