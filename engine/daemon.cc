@@ -129,8 +129,9 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
                                                  d->policies_.get(), d->clock_.get());
   d->administration_ = std::make_unique<PolicyAdministration>(d->store_.get(), d->enforcer_.get(),
                                                               d->policies_.get());
-  d->admin_service_ =
-      std::make_unique<PolicyAdminService>(d->sweeper_.get(), d->administration_.get());
+  d->simulator_ = std::make_unique<PolicySimulator>(d->store_.get(), /*threads=*/2);
+  d->admin_service_ = std::make_unique<PolicyAdminService>(
+      d->sweeper_.get(), d->administration_.get(), d->simulator_.get());
   d->cases_ = std::make_unique<CasePipeline>(d->writer_.get(), d->clock_.get(), d->policies_.get());
   d->cases_service_ = std::make_unique<CasesService>(d->cases_.get());
 
@@ -186,6 +187,7 @@ void Daemon::Shutdown() {
   server_.reset();
   admin_service_.reset();
   administration_.reset();
+  simulator_.reset();
   cases_service_.reset();
   cases_.reset();
   sweeper_.reset();

@@ -73,6 +73,7 @@ class Daemon {
   std::unique_ptr<EnforcerService> service_;
   std::unique_ptr<SubjectSweeper> sweeper_;
   std::unique_ptr<PolicyAdministration> administration_;
+  std::unique_ptr<PolicySimulator> simulator_;
   std::unique_ptr<PolicyAdminService> admin_service_;
   std::unique_ptr<CasePipeline> cases_;
   std::unique_ptr<CasesService> cases_service_;

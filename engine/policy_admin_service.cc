@@ -1,7 +1,9 @@
 #include "engine/policy_admin_service.h"
 
+#include <atomic>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -82,7 +84,66 @@ PolicyAdministration::LoadCallback FinishLater(grpc::ServerUnaryReactor* reactor
   };
 }
 
+// Streams a simulation: progress while it runs, then the result. One write in flight at a time;
+// progress that arrives while a write is in flight replaces the waiting one.
+class SimulationReactor : public grpc::ServerWriteReactor<v1::SimulatePolicyProgress> {
+ public:
+  SimulationReactor(PolicySimulator* simulator, const v1::SimulatePolicyRequest& request)
+      : request_(request) {
+    // Detached: after Finish() the thread touches nothing of this object, which OnDone deletes.
+    std::thread([this, simulator] { Run(simulator); }).detach();
+  }
+
+  void OnWriteDone(bool ok) override {
+    absl::MutexLock lock(&mu_);
+    writing_ = false;
+    if (!ok) cancelled_ = true;
+  }
+  void OnCancel() override { cancelled_ = true; }
+  void OnDone() override { delete this; }
+
+ private:
+  void Run(PolicySimulator* simulator) {
+    absl::StatusOr<v1::SimulatePolicyProgress> result = simulator->Simulate(
+        request_,
+        [this](const v1::SimulatePolicyProgress& p) {
+          {
+            absl::MutexLock lock(&mu_);
+            if (writing_) return;  // the client is behind: skip this one
+            progress_ = p;
+            writing_ = true;
+          }
+          StartWrite(&progress_);  // not under mu_: OnWriteDone takes it
+        },
+        [this] { return cancelled_.load(); });
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](bool* writing) { return !*writing; }, &writing_));
+    }
+    if (!result.ok()) {
+      Finish(ToGrpcStatus(result.status()));
+      return;
+    }
+    final_ = *std::move(result);
+    StartWriteAndFinish(&final_, grpc::WriteOptions(), grpc::Status::OK);
+  }
+
+  const v1::SimulatePolicyRequest request_;
+  absl::Mutex mu_;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  // Written only while no write is in flight.
+  v1::SimulatePolicyProgress progress_;
+  v1::SimulatePolicyProgress final_;
+  std::atomic<bool> cancelled_{false};
+};
+
 }  // namespace
+
+grpc::ServerWriteReactor<v1::SimulatePolicyProgress>* PolicyAdminService::SimulatePolicy(
+    grpc::CallbackServerContext*, const v1::SimulatePolicyRequest* request) {
+  return new SimulationReactor(simulator_, *request);
+}
 
 grpc::ServerUnaryReactor* PolicyAdminService::GetPolicy(grpc::CallbackServerContext* context,
                                                         const v1::GetPolicyRequest*,

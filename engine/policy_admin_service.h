@@ -10,6 +10,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "engine/policy_administration.h"
+#include "engine/policy_simulator.h"
 #include "engine/subject_sweeper.h"
 #include "proto/policy_admin.grpc.pb.h"
 
@@ -17,8 +18,9 @@ namespace enforcer {
 
 class PolicyAdminService final : public v1::PolicyAdmin::CallbackService {
  public:
-  PolicyAdminService(SubjectSweeper* sweeper, PolicyAdministration* administration)
-      : sweeper_(sweeper), administration_(administration) {}
+  PolicyAdminService(SubjectSweeper* sweeper, PolicyAdministration* administration,
+                     PolicySimulator* simulator)
+      : sweeper_(sweeper), administration_(administration), simulator_(simulator) {}
   // Cancels a running sweep and waits for its thread.
   ~PolicyAdminService() override;
 
@@ -44,12 +46,17 @@ class PolicyAdminService final : public v1::PolicyAdmin::CallbackService {
                                            const v1::RollbackPolicyRequest* request,
                                            v1::LoadPolicyResponse* response) override;
 
+  // Runs on a thread of its own; streams progress; cancelling the call stops it.
+  grpc::ServerWriteReactor<v1::SimulatePolicyProgress>* SimulatePolicy(
+      grpc::CallbackServerContext* context, const v1::SimulatePolicyRequest* request) override;
+
   // Makes a running sweep stop soon, so that shutdown does not wait for it.
   void Cancel() { sweeper_->Cancel(); }
 
  private:
   SubjectSweeper* const sweeper_;
   PolicyAdministration* const administration_;
+  PolicySimulator* const simulator_;
   std::atomic<bool> busy_{false};
   absl::Mutex mu_;
   std::thread worker_ ABSL_GUARDED_BY(mu_);
