@@ -16,8 +16,11 @@ void PrintOverview(const std::vector<Command>& commands, std::ostream& out) {
   out << "enforcerctl: policy tools for enforcerd.\n\nUsage: enforcerctl policy <command> "
          "[arguments] [--flags]\n\nCommands:\n";
   for (const Command& c : commands) {
-    out << "  " << c.usage << std::string(c.usage.size() < 34 ? 34 - c.usage.size() : 1, ' ')
-        << c.summary << "\n";
+    if (c.usage.size() < 34) {
+      out << "  " << c.usage << std::string(34 - c.usage.size(), ' ') << c.summary << "\n";
+    } else {
+      out << "  " << c.usage << "\n" << std::string(36, ' ') << c.summary << "\n";
+    }
   }
   out << "\n`enforcerctl policy <command> --help` explains one command.\n"
          "Exit codes: 0 ok; 1 the policy is invalid, a test failed or a load was refused;\n"

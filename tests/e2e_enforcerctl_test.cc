@@ -92,5 +92,28 @@ categories:
   EXPECT_TRUE(unreachable.ExitedWith(3)) << unreachable.output;
 }
 
+TEST_F(EnforcerctlTest, SimulateACandidateOnTheDaemonsLedger) {
+  for (int i = 0; i < 3; ++i) {  // 36 points: suspended
+    v1::ReportViolationRequest r =
+        SellerReport(absl::StrCat("p", i), "seller-sim", "prohibited_product");
+    r.set_object_id(absl::StrCat("listing-", i));
+    ReportOk(r);
+  }
+  const std::string same = WriteFile("same.yaml", DefaultPolicyText());
+  testing::CommandResult unchanged = Ctl({"policy", "simulate", same, Server()});
+  EXPECT_TRUE(unchanged.ExitedWith(0)) << unchanged.output;
+  EXPECT_THAT(unchanged.output, HasSubstr("3 decisions of 1 subjects re-made"));
+  EXPECT_THAT(unchanged.output, HasSubstr("0 subjects would be decided differently"));
+  std::string text = DefaultPolicyText();
+  const std::string from = "    - id: seller-deactivation-48\n      at: 48\n";
+  text.replace(text.find(from), from.size(), "    - id: seller-deactivation-48\n      at: 30\n");
+  const std::string stricter = WriteFile("stricter.yaml", text);
+  testing::CommandResult changed = Ctl({"policy", "simulate", stricter, Server()});
+  EXPECT_TRUE(changed.ExitedWith(0)) << changed.output;
+  EXPECT_THAT(changed.output, HasSubstr("1 subjects would be decided differently"));
+  EXPECT_THAT(changed.output, HasSubstr("SUSPENDED -> DEACTIVATED: 1"));
+  EXPECT_THAT(changed.output, HasSubstr("deactivate_store: 0 / 1  *"));
+}
+
 }  // namespace
 }  // namespace enforcer::e2e
