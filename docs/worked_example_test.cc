@@ -5,11 +5,15 @@
 //   <!-- worked-example: policy=NAME subject=seller -->
 //
 // where NAME is `default-v1` (the embedded default pack) or the `policy:` name of a complete
-// policy in the document. Each row is one report, or one re-evaluation after a policy change
-// ("re-evaluated under `NAME`"), made at 12:00 UTC on the row's date. The report is read from its
-// cell ("`category`, high, rights holder `h`, right `r`, notice `n`, attribute `quantity=150`,
+// policy in the document. Each row is one report, one re-evaluation after a policy change
+// ("re-evaluated under `NAME`"), or one remedy ("remedy `ID`", optionally "for `OBJECT`" or "for
+// the YYYY-MM-DD report" to name the violation of an earlier row), made at 12:00 UTC on the row's
+// date. A remedy is recorded as Cases.RecordRemedy records it (ApplyRemedy, refused while its
+// once_every term has not passed: the row then says "refused until ..."). The report is read from
+// its cell ("`category`, high, rights holder `h`, right `r`, notice `n`, attribute `quantity=150`,
 // object `o`, region `DE`, occurred 2025-11-01"; a severity in parentheses is the category's
-// default, not sent) and recorded as the engine records it (default severity filled in). The
+// default, not sent) and recorded as the engine records it (default severity filled in, recorded
+// at the row's time). The
 // test decides it exactly as the engine does (EvaluateViolation, or Reevaluate with every
 // violation recorded so far) and checks every cell
 // the row states: points added, active points before and after, the rules fired, the actions
@@ -23,6 +27,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -35,6 +40,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "base/test_files.h"
 #include "docs/doc_markdown.h"
@@ -43,6 +49,7 @@
 #include "rules/evaluator.h"
 #include "rules/policy_parser.h"
 #include "rules/reevaluator.h"
+#include "rules/remedies.h"
 
 namespace enforcer {
 namespace {
@@ -268,6 +275,22 @@ std::vector<std::string> ReevaluationCells(const v1::Reevaluation& r) {
           v1::Standing_Name(r.standing_after())};
 }
 
+// A remedy's row: the points it restored ("-4"), the points before and after, the actions it
+// ended ("ended early: warning", "cancelled: suspension") and the standing after.
+std::vector<std::string> RemedyCells(const v1::Remedy& r) {
+  Groups ended;
+  for (const v1::ActionLift& l : r.actions_ended()) {
+    ended.Add(absl::StartsWith(l.reason(), "cancelled") ? "cancelled" : "ended early",
+              Noun(l.action()));
+  }
+  return {r.points_restored() > 0 ? absl::StrCat("-", r.points_restored()) : "—",
+          absl::StrCat(r.active_points_before(), " → ", r.active_points()),
+          "—",
+          "—",
+          JoinOrDash(ended.Texts()),
+          v1::Standing_Name(r.standing_after())};
+}
+
 // ---------------------------------------------------------------------------------------------
 // Replaying a table.
 
@@ -336,7 +359,9 @@ class Replay {
 
     std::vector<std::string> actual;
     absl::string_view report = row.cells[1];
-    if (absl::ConsumePrefix(&report, "re-evaluated under ")) {
+    if (absl::ConsumePrefix(&report, "remedy ")) {
+      ASSERT_TRUE(Remedy(report, now, &actual, &error)) << where << ": " << error;
+    } else if (absl::ConsumePrefix(&report, "re-evaluated under ")) {
       const Policy* next = Find(Quoted(report));
       ASSERT_NE(next, nullptr) << where;
       ReevaluationOutcome out =
@@ -353,6 +378,7 @@ class Replay {
       ViolationFacts facts;
       ASSERT_TRUE(ParseReport(report, now, &facts, &error)) << where << ": " << error;
       facts.violation_id = absl::StrCat("v", ++violations_);
+      facts.recorded_at = now;
       Evaluation e = EvaluateViolation(*policy_, state_, facts, now);
       EXPECT_EQ(e.decision.policy_version(), policy_->version()) << where;
       actual = DecisionCells(e.decision, state_);
@@ -368,6 +394,61 @@ class Replay {
     EXPECT_EQ(expected, actual)
         << where << ": the row does not match the evaluator. The evaluator's row:\n| "
         << row.cells[0] << " | " << row.cells[1] << " | " << absl::StrJoin(actual, " | ") << " |";
+  }
+
+  // "`policy_training`" or "`listing_corrected`, for `listing-3`" (the latest report naming that
+  // object) or "..., for the 2026-03-04 report" (the only report of that day).
+  bool Remedy(absl::string_view text, absl::Time now, std::vector<std::string>* actual,
+              std::string* error) {
+    std::vector<std::string> items = absl::StrSplit(text, ", ");
+    const RemedyPolicy* remedy = policy_->FindRemedy(Quoted(items[0]));
+    if (remedy == nullptr || items[0] != absl::StrCat("`", Quoted(items[0]), "`")) {
+      *error = absl::StrCat("'", items[0], "' is not a remedy of ", policy_->name());
+      return false;
+    }
+    std::string violation_id;
+    for (size_t i = 1; i < items.size(); ++i) {
+      absl::string_view item = items[i];
+      if (!absl::ConsumePrefix(&item, "for ") || !violation_id.empty()) {
+        *error = absl::StrCat("cannot read '", items[i], "' in the remedy");
+        return false;
+      }
+      int found = 0;
+      if (absl::StartsWith(item, "`")) {
+        for (const RecordedViolation& r : recorded_) {
+          if (absl::StrCat("`", r.facts.object_id, "`") == item) {
+            violation_id = r.facts.violation_id;
+            found = 1;
+          }
+        }
+      } else if (absl::ConsumePrefix(&item, "the ") && absl::ConsumeSuffix(&item, " report")) {
+        for (const RecordedViolation& r : recorded_) {
+          if (absl::FormatTime("%Y-%m-%d", r.decided_at, absl::UTCTimeZone()) == item) {
+            violation_id = r.facts.violation_id;
+            ++found;
+          }
+        }
+      }
+      if (found != 1) {
+        *error = absl::StrCat("'", items[i], "' names no single earlier report");
+        return false;
+      }
+    }
+    if (std::optional<absl::Time> next = RemedyNotBefore(*remedy, state_, now)) {
+      const StandingSummary s = SummarizeStanding(*policy_, state_, now);
+      *actual = {"—",
+                 absl::StrCat(s.active_points, " → ", s.active_points),
+                 "—",
+                 "—",
+                 absl::StrCat("refused until ", When(*next)),
+                 v1::Standing_Name(s.standing)};
+      return true;
+    }
+    RemedyOutcome out = ApplyRemedy(*policy_, *remedy, state_, violation_id, now);
+    for (const v1::ActionLift& l : out.record.actions_ended()) reasons_->insert(l.reason());
+    *actual = RemedyCells(out.record);
+    state_ = std::move(out.state);
+    return true;
   }
 
   // "`category`, high, rights holder `brand-a`, right `tm-1`, notice `n-1`, attribute
@@ -498,6 +579,47 @@ TEST(WorkedExamples, EveryRowIsWhatTheEvaluatorDecides) {
       << "expected reasons quoted after " << kReasonsMarker;
   EXPECT_GE(check_quoted(kNoticesMarker, notices, "notice"), 1)
       << "expected notices quoted after " << kNoticesMarker;
+}
+
+// The linked-subjects example: the reason and notice the document quotes after
+// "<!-- linked-subjects-example -->" are those of the deactivation `s2` receives when `s1`'s store
+// is closed under the document's `linked-demo` policy.
+TEST(WorkedExamples, TheLinkedSubjectsExampleIsWhatPropagationGives) {
+  const std::string doc = ReadFileToString(RunfilePath(kDoc));
+  const std::map<std::string, std::string> texts = DocPolicies(doc);
+  ASSERT_EQ(texts.count("linked-demo"), 1u);
+  auto policy = CompilePolicy(texts.at("linked-demo"), "linked-demo");
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  const absl::Time now = absl::FromCivil(absl::CivilMinute(2026, 3, 2, 12, 0), absl::UTCTimeZone());
+  v1::SubjectState s1, s2;
+  s1.mutable_subject()->set_kind(v1::SELLER);
+  s1.mutable_subject()->set_id("s1");
+  s2.mutable_subject()->set_kind(v1::SELLER);
+  s2.mutable_subject()->set_id("s2");
+  ViolationFacts f;
+  f.violation_id = "v1";
+  f.category = "counterfeit";
+  f.source = v1::SOURCE_LISTING;
+  f.occurred_at = f.recorded_at = now;
+  const Evaluation e = EvaluateViolation(**policy, s1, f, now);
+  ASSERT_EQ(e.decision.actions_size(), 1);
+  ASSERT_TRUE((*policy)->Propagates(e.decision.actions(0).type()));
+  const PropagationOutcome p =
+      Propagate(**policy, s2, s1.subject(), e.decision.actions(0), "same bank account", now, "p1");
+  ASSERT_EQ(p.record.actions_issued_size(), 1);
+  EXPECT_EQ(p.record.actions_issued(0).rule_id(), kLinkedSubjectRuleId);
+  EXPECT_FALSE(p.record.actions_issued(0).has_expires_at());
+  std::vector<std::string> quoted;
+  const std::vector<std::string> lines = Lines(doc);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (absl::StripAsciiWhitespace(lines[i]) != "<!-- linked-subjects-example -->") continue;
+    for (size_t j = i + 2; j < lines.size() && !absl::StartsWith(lines[j], "```"); ++j)
+      quoted.push_back(lines[j]);
+  }
+  EXPECT_EQ(quoted, (std::vector<std::string>{p.record.actions_issued(0).reason(),
+                                              p.record.actions_issued(0).notice()}));
+  // A suspension would not have propagated.
+  EXPECT_FALSE((*policy)->Propagates(v1::ACTION_SUSPEND));
 }
 
 TEST(WorkedExamples, TablesAndReportsAreRead) {

@@ -1,19 +1,18 @@
 // The example packs in rules/examples/ (linked from docs/policy-language.md, "Example packs"):
 // each compiles with no diagnostics (no lint warnings either), names every category for sellers,
-// and, replayed with the real evaluator on a short realistic scenario, escalates the way its
-// header comment says the marketplace it models does.
-//
-// The test lives in docs/ because //rules:policy_parser and //rules:evaluator are visible to
-// //docs but not to //rules/examples; the packs come in as data (//rules/examples:packs).
+// and, replayed with the real evaluator (and the remedies and propagation functions the Cases
+// service calls) on short realistic scenarios, escalates the way its header comment says the
+// marketplace it models does.
 #include <gtest/gtest.h>
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
@@ -22,12 +21,14 @@
 #include "proto/timestamp.h"
 #include "rules/evaluator.h"
 #include "rules/policy_parser.h"
+#include "rules/remedies.h"
 
 namespace enforcer {
 namespace {
 
 const std::vector<std::string> kPacks = {"tiktok_shop_points.yaml", "shopee_quarterly.yaml",
-                                         "amazon_count_overrides.yaml", "alibaba_strikes.yaml"};
+                                         "amazon_count_overrides.yaml", "alibaba_strikes.yaml",
+                                         "lazada_cycles.yaml"};
 
 // "2026-03-02 12:00" (UTC).
 absl::Time At(const std::string& text) {
@@ -59,17 +60,19 @@ struct Report {
   std::string notice;
   std::string object_id;
   std::map<std::string, std::string> attributes;
+  // When the violation occurred, if before the report (a late report).
+  std::optional<absl::Time> occurred;
 };
 
 // One seller under one pack, reported on as the engine does (default severity filled in).
 class Seller {
  public:
-  explicit Seller(const std::string& pack) {
+  explicit Seller(const std::string& pack, const std::string& id = "") {
     ParseResult r = ParsePack(pack);
     EXPECT_NE(r.policy, nullptr) << Diagnostics(r);
     policy_ = r.policy;
     state_.mutable_subject()->set_kind(v1::SELLER);
-    state_.mutable_subject()->set_id(absl::StrCat("seller-of-", pack));
+    state_.mutable_subject()->set_id(id.empty() ? absl::StrCat("seller-of-", pack) : id);
   }
 
   const Policy& policy() const { return *policy_; }
@@ -95,13 +98,39 @@ class Seller {
                       ? absl::StrCat("listing-", violations_)
                       : r.object_id;
     f.attributes = r.attributes;
-    f.occurred_at = now;
+    f.occurred_at = r.occurred.value_or(now);
+    f.recorded_at = now;  // as the engine records it
     Evaluation e = EvaluateViolation(*policy_, state_, f, now);
     state_ = std::move(e.state);
     return e.decision;
   }
 
-  StandingSummary Standing(absl::Time now) const { return SummarizeStanding(*policy_, state_, now); }
+  // Records the pack's remedy `id` about `violation_id` ("" for none), as Cases.RecordRemedy
+  // does: refused (nullopt) while the remedy's once_every term has not passed.
+  std::optional<v1::Remedy> Remedy(const std::string& id, const std::string& violation_id,
+                                   absl::Time now) {
+    const RemedyPolicy* remedy = policy_->FindRemedy(id);
+    EXPECT_NE(remedy, nullptr) << id;
+    if (remedy == nullptr || RemedyNotBefore(*remedy, state_, now).has_value()) return std::nullopt;
+    RemedyOutcome out = ApplyRemedy(*policy_, *remedy, state_, violation_id, now);
+    state_ = std::move(out.state);
+    return out.record;
+  }
+
+  // What this seller receives when `action` is issued to the linked subject `source`, as the
+  // engine does for linked subjects (only the action types the pack propagates).
+  v1::Propagation Receive(const v1::Subject& source, const v1::Action& action,
+                          const std::string& link_reason, absl::Time now) {
+    if (!policy_->Propagates(action.type())) return v1::Propagation();
+    PropagationOutcome out = Propagate(*policy_, state_, source, action, link_reason, now, "p1");
+    state_ = std::move(out.state);
+    return out.record;
+  }
+
+  const v1::Subject& subject() const { return state_.subject(); }
+  StandingSummary Standing(absl::Time now) const {
+    return SummarizeStanding(*policy_, state_, now);
+  }
 
  private:
   std::shared_ptr<const Policy> policy_;
@@ -114,9 +143,9 @@ std::vector<std::string> Issued(const v1::Decision& d) {
   std::vector<std::string> out;
   for (const v1::Action& a : d.actions()) {
     if (a.type() == v1::ACTION_TAKE_DOWN) continue;
-    out.push_back(a.feature().empty() ? v1::ActionType_Name(a.type())
-                                      : absl::StrCat(v1::ActionType_Name(a.type()), "/",
-                                                     a.feature()));
+    out.push_back(a.feature().empty()
+                      ? v1::ActionType_Name(a.type())
+                      : absl::StrCat(v1::ActionType_Name(a.type()), "/", a.feature()));
   }
   return out;
 }
@@ -146,13 +175,15 @@ TEST(ExamplePacks, EachCompilesWithoutDiagnosticsAndNamesEverythingForSellers) {
     const ParseResult r = ParsePack(pack);
     EXPECT_TRUE(r.diagnostics.empty()) << Diagnostics(r);
     ASSERT_NE(r.policy, nullptr);
-    // Every category gives the name sellers read (the parser would derive one from the id).
+    // Every category and remedy gives the name sellers read (the parser would derive one from
+    // the id).
     const std::string text = ReadFileToString(RunfilePath(absl::StrCat("rules/examples/", pack)));
     int display_names = 0;
     for (absl::string_view line : absl::StrSplit(text, '\n')) {
       display_names += absl::StartsWith(absl::StripLeadingAsciiWhitespace(line), "display_name:");
     }
-    EXPECT_EQ(display_names, static_cast<int>(r.policy->categories().size()));
+    EXPECT_EQ(display_names,
+              static_cast<int>(r.policy->categories().size() + r.policy->remedies().size()));
     // Each pack states how to appeal.
     EXPECT_NE(r.policy->appeals().instructions, AppealTerms().instructions);
   }
@@ -232,15 +263,75 @@ TEST(TikTokShopPoints, TheSevereMilestoneSuspendsAfterA72HourGrace) {
   EXPECT_EQ(seller.Standing(At("2026-03-14 13:00")).standing, v1::RESTRICTED);
 }
 
+TEST(TikTokShopPoints, ACorrectionBeforeTheDeadlineCancelsThePendingSuspension) {
+  Seller seller("tiktok_shop_points.yaml");
+  ASSERT_TRUE(seller.ok());
+  seller.Report({.category = "prohibited_product", .severity = v1::SEVERITY_HIGH},
+                At("2026-03-02 12:00"));  // 24
+  seller.Report({.category = "not_as_described", .severity = v1::SEVERITY_MEDIUM},
+                At("2026-03-03 12:00"));  // 30
+  const v1::Decision d =
+      seller.Report({.category = "missing_qualification"}, At("2026-03-04 12:00"));  // 36
+  ASSERT_NE(Find(d, v1::ACTION_SUSPEND), nullptr);
+  // Once per crossing: a further violation at 37 points asks for nothing more.
+  const v1::Decision more =
+      seller.Report({.category = "listing_guidelines"}, At("2026-03-05 12:00"));
+  EXPECT_EQ(more.active_points(), 37);
+  EXPECT_EQ(Find(more, v1::ACTION_SUSPEND), nullptr);
+  // Correcting another violation cancels nothing; correcting the one that issued it does.
+  std::optional<v1::Remedy> other =
+      seller.Remedy("violation_corrected", more.violation_id(), At("2026-03-06 12:00"));
+  ASSERT_TRUE(other.has_value());
+  EXPECT_EQ(other->actions_ended_size(), 0);
+  std::optional<v1::Remedy> corrected =
+      seller.Remedy("violation_corrected", d.violation_id(), At("2026-03-06 13:00"));
+  ASSERT_TRUE(corrected.has_value());
+  ASSERT_EQ(corrected->actions_ended_size(), 1);
+  EXPECT_EQ(corrected->actions_ended(0).action().type(), v1::ACTION_SUSPEND);
+  EXPECT_EQ(corrected->actions_ended(0).reason(),
+            "cancelled before it took effect: Violation corrected");
+  EXPECT_EQ(corrected->points_restored(), 0);
+  EXPECT_EQ(seller.Standing(At("2026-03-07 13:00")).standing, v1::RESTRICTED);
+  EXPECT_TRUE(seller.Standing(At("2026-03-07 13:00")).pending_actions.empty());
+}
+
+TEST(TikTokShopPoints, AQuizRestoresFourPointsAtMostOnceEvery90Days) {
+  Seller seller("tiktok_shop_points.yaml");
+  ASSERT_TRUE(seller.ok());
+  const v1::Decision first = seller.Report(
+      {.category = "prohibited_product", .severity = v1::SEVERITY_HIGH}, At("2026-03-02 12:00"));
+  EXPECT_EQ(first.active_points(), 24);
+  std::optional<v1::Remedy> quiz = seller.Remedy("policy_quiz", "", At("2026-03-10 12:00"));
+  ASSERT_TRUE(quiz.has_value());
+  EXPECT_EQ(quiz->points_restored(), 4);
+  EXPECT_EQ(quiz->active_points(), 20);
+  EXPECT_EQ(quiz->actions_ended_size(), 0) << "a quiz ends no action";
+  EXPECT_EQ(quiz->standing_after(), v1::RESTRICTED);
+  EXPECT_FALSE(seller.Remedy("policy_quiz", "", At("2026-04-01 12:00")).has_value())
+      << "once every 90 days";
+  const v1::Decision later =
+      seller.Report({.category = "knock_off"}, At("2026-04-02 12:00"));  // 1 point
+  EXPECT_EQ(later.active_points_before(), 20);
+  EXPECT_EQ(later.active_points(), 21);
+  // 90 days after the first quiz: the 24 points it was taken from have expired (05-31), and a
+  // quiz restores at most the points active then (1).
+  std::optional<v1::Remedy> again = seller.Remedy("policy_quiz", "", At("2026-06-08 12:00"));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->active_points_before(), 1);
+  EXPECT_EQ(again->points_restored(), 1);
+  EXPECT_EQ(again->active_points(), 0);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Shopee: points reset every quarter; 28-day tiers; spam capped at 2 points a day.
 
 TEST(ShopeeQuarterly, TiersAddUpWithinTheQuarterAndResetWithIt) {
   Seller seller("shopee_quarterly.yaml");
   ASSERT_TRUE(seller.ok());
-  EXPECT_TRUE(Issued(seller.Report({.category = "prohibited_listing"}, At("2026-09-01 12:00")))
-                  .empty());
-  const v1::Decision three = seller.Report({.category = "late_shipment_rate"}, At("2026-09-07 12:00"));
+  EXPECT_TRUE(
+      Issued(seller.Report({.category = "prohibited_listing"}, At("2026-09-01 12:00"))).empty());
+  const v1::Decision three =
+      seller.Report({.category = "late_shipment_rate"}, At("2026-09-07 12:00"));
   EXPECT_EQ(three.active_points(), 3);
   EXPECT_EQ(Issued(three), Strings{"ACTION_RESTRICT_FEATURE/campaigns"});
   const v1::Action& campaigns = three.actions(0);
@@ -249,7 +340,8 @@ TEST(ShopeeQuarterly, TiersAddUpWithinTheQuarterAndResetWithIt) {
             "Joining campaigns and promotions restricted for 28 days: active violation points "
             "reached 3 (+1 for 'High late-shipment rate'), crossing the 3-point milestone");
 
-  const v1::Decision six = seller.Report({.category = "prohibited_listing"}, At("2026-09-14 12:00"));
+  const v1::Decision six =
+      seller.Report({.category = "prohibited_listing"}, At("2026-09-14 12:00"));
   EXPECT_EQ(six.active_points(), 5);
   const v1::Decision seven =
       seller.Report({.category = "non_fulfilment_rate"}, At("2026-09-14 13:00"));
@@ -274,8 +366,8 @@ TEST(ShopeeQuarterly, SpamListingsAddAtMostTwoPointsADay) {
   ASSERT_TRUE(seller.ok());
   std::vector<int> added;
   for (int i = 0; i < 5; ++i) {
-    added.push_back(seller.Report({.category = "spam_listing"}, At("2026-08-03 12:00"))
-                        .points_added());
+    added.push_back(
+        seller.Report({.category = "spam_listing"}, At("2026-08-03 12:00")).points_added());
   }
   EXPECT_EQ(added, (std::vector<int>{1, 1, 0, 0, 0}));
   EXPECT_EQ(seller.Report({.category = "spam_listing"}, At("2026-08-04 12:00")).points_added(), 1);
@@ -347,13 +439,13 @@ TEST(AmazonCountOverrides, FiveInfringementsDeactivateWhateverTheHealth) {
 TEST(AmazonCountOverrides, BelowTheDeactivationLineTheSuspensionWaits72Hours) {
   Seller seller("amazon_count_overrides.yaml");
   ASSERT_TRUE(seller.ok());
-  const v1::Decision first = seller.Report(
-      {.category = "authenticity_complaint", .severity = v1::SEVERITY_CRITICAL},
-      At("2026-03-02 12:00"));
+  const v1::Decision first =
+      seller.Report({.category = "authenticity_complaint", .severity = v1::SEVERITY_CRITICAL},
+                    At("2026-03-02 12:00"));
   EXPECT_EQ(Issued(first), Strings{"ACTION_WARNING"});
-  const v1::Decision second = seller.Report(
-      {.category = "authenticity_complaint", .severity = v1::SEVERITY_CRITICAL},
-      At("2026-03-03 12:00"));
+  const v1::Decision second =
+      seller.Report({.category = "authenticity_complaint", .severity = v1::SEVERITY_CRITICAL},
+                    At("2026-03-03 12:00"));
   EXPECT_EQ(second.active_points(), 200);
   const v1::Action* suspension = Find(second, v1::ACTION_SUSPEND);
   ASSERT_NE(suspension, nullptr);
@@ -404,6 +496,84 @@ TEST(AmazonCountOverrides, SuspectedFraudDeactivatesAtOnce) {
   const v1::Decision d = seller.Report({.category = "fraud_or_deception"}, At("2026-03-02 12:00"));
   EXPECT_EQ(Issued(d), Strings{"ACTION_DEACTIVATE_STORE"});
   EXPECT_EQ(d.standing_after(), v1::DEACTIVATED);
+}
+
+TEST(AmazonCountOverrides, ACorrectedListingCancelsThePendingSuspension) {
+  Seller seller("amazon_count_overrides.yaml");
+  ASSERT_TRUE(seller.ok());
+  seller.Report({.category = "authenticity_complaint", .severity = v1::SEVERITY_CRITICAL},
+                At("2026-03-02 12:00"));
+  const v1::Decision below =
+      seller.Report({.category = "authenticity_complaint", .severity = v1::SEVERITY_CRITICAL},
+                    At("2026-03-03 12:00"));
+  ASSERT_NE(Find(below, v1::ACTION_SUSPEND), nullptr);
+  std::optional<v1::Remedy> corrected =
+      seller.Remedy("listing_corrected", below.violation_id(), At("2026-03-05 12:00"));
+  ASSERT_TRUE(corrected.has_value());
+  ASSERT_EQ(corrected->actions_ended_size(), 1);
+  EXPECT_EQ(corrected->actions_ended(0).reason(),
+            "cancelled before it took effect: Listing corrected");
+  EXPECT_EQ(corrected->standing_after(), v1::WARNED);
+  EXPECT_EQ(seller.Standing(At("2026-03-06 12:00")).standing, v1::WARNED);
+  // The health lost stays lost: a correction restores no points here.
+  EXPECT_EQ(corrected->active_points(), 200);
+}
+
+TEST(AmazonCountOverrides, ACorrectionAfterTheDeadlineEndsNothing) {
+  Seller seller("amazon_count_overrides.yaml");
+  ASSERT_TRUE(seller.ok());
+  seller.Report({.category = "authenticity_complaint", .severity = v1::SEVERITY_CRITICAL},
+                At("2026-03-02 12:00"));
+  const v1::Decision below =
+      seller.Report({.category = "authenticity_complaint", .severity = v1::SEVERITY_CRITICAL},
+                    At("2026-03-03 12:00"));
+  std::optional<v1::Remedy> late =
+      seller.Remedy("listing_corrected", below.violation_id(), At("2026-03-06 12:00"));
+  ASSERT_TRUE(late.has_value());
+  EXPECT_EQ(late->actions_ended_size(), 0);
+  EXPECT_EQ(seller.Standing(At("2026-03-06 12:00")).standing, v1::SUSPENDED);
+}
+
+TEST(AmazonCountOverrides, ADeactivationReachesRelatedAccountsASuspensionDoesNot) {
+  Seller closed("amazon_count_overrides.yaml", "a-1"),
+      related("amazon_count_overrides.yaml", "b-1");
+  ASSERT_TRUE(closed.ok() && related.ok());
+  const v1::Decision fraud =
+      closed.Report({.category = "fraud_or_deception"}, At("2026-03-02 12:00"));
+  const v1::Action* deactivation = Find(fraud, v1::ACTION_DEACTIVATE_STORE);
+  ASSERT_NE(deactivation, nullptr);
+  const v1::Propagation p =
+      related.Receive(closed.subject(), *deactivation, "same bank account", At("2026-03-02 12:00"));
+  ASSERT_EQ(p.actions_issued_size(), 1);
+  const v1::Action& received = p.actions_issued(0);
+  EXPECT_EQ(received.type(), v1::ACTION_DEACTIVATE_STORE);
+  EXPECT_EQ(received.rule_id(), kLinkedSubjectRuleId);
+  EXPECT_FALSE(received.has_expires_at());
+  EXPECT_EQ(received.reason(), absl::StrCat("Store deactivated: the linked seller account 'a-1' "
+                                            "received it (",
+                                            deactivation->reason(), ")"));
+  EXPECT_TRUE(absl::StrContains(received.notice(),
+                                "It follows the same action on the seller account 'a-1', which is "
+                                "recorded as having the same owner (same bank account)."))
+      << received.notice();
+  EXPECT_EQ(related.Standing(At("2026-03-02 13:00")).standing, v1::DEACTIVATED);
+
+  // A suspension below the health line stays with the account that earned it.
+  Seller suspended("amazon_count_overrides.yaml", "a-2"),
+      other("amazon_count_overrides.yaml", "b-2");
+  ASSERT_TRUE(suspended.ok() && other.ok());
+  suspended.Report({.category = "authenticity_complaint", .severity = v1::SEVERITY_CRITICAL},
+                   At("2026-03-02 12:00"));
+  const v1::Decision below =
+      suspended.Report({.category = "authenticity_complaint", .severity = v1::SEVERITY_CRITICAL},
+                       At("2026-03-03 12:00"));
+  const v1::Action* suspension = Find(below, v1::ACTION_SUSPEND);
+  ASSERT_NE(suspension, nullptr);
+  EXPECT_EQ(
+      other.Receive(suspended.subject(), *suspension, "same bank account", At("2026-03-03 12:00"))
+          .actions_issued_size(),
+      0);
+  EXPECT_EQ(other.Standing(At("2026-03-07 12:00")).standing, v1::GOOD_STANDING);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -498,6 +668,78 @@ TEST(AlibabaStrikes, FiveComplaintsFromOneRightsHolderBlockNewListings) {
             "from one rights holder (5 'General intellectual-property infringement' or 'Serious "
             "infringement (counterfeit)' violations by rights holder 'brand-a' within 180 days "
             "reached the limit of 5)");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lazada: points clear together 365 days after the first deduction; 7/14/21-day tiers.
+
+TEST(LazadaCycles, EveryPointOfACycleClears365DaysAfterTheFirstDeduction) {
+  Seller seller("lazada_cycles.yaml");
+  ASSERT_TRUE(seller.ok());
+  const v1::Decision first =
+      seller.Report({.category = "prohibited_listing"}, At("2026-01-05 12:00"));  // 4, opens it
+  EXPECT_EQ(first.window_days(), 365);
+  const v1::Decision twelve =
+      seller.Report({.category = "order_brushing"}, At("2026-06-01 12:00"));  // 8
+  EXPECT_EQ(twelve.active_points(), 12);
+  EXPECT_EQ(twelve.window_days(), 218) << "until the cycle ends on 2027-01-05";
+  EXPECT_EQ(Issued(twelve), Strings{"ACTION_RESTRICT_FEATURE/new_listings"});
+  EXPECT_EQ(FromProtoTime(twelve.actions(0).expires_at()), At("2026-06-08 12:00")) << "7 days";
+  const v1::Decision eve = seller.Report({.category = "late_fulfilment"}, At("2027-01-04 12:00"));
+  EXPECT_EQ(eve.active_points(), 13);
+  EXPECT_EQ(eve.window_days(), 1) << "recorded the day before the cycle ends, it clears with it";
+  EXPECT_EQ(seller.Standing(At("2027-01-04 23:59")).active_points, 13);
+  EXPECT_EQ(seller.Standing(At("2027-01-05 00:00")).active_points, 0);
+  // The next deduction opens the next cycle.
+  const v1::Decision next = seller.Report({.category = "late_fulfilment"}, At("2027-01-05 12:00"));
+  EXPECT_EQ(next.active_points_before(), 0);
+  EXPECT_EQ(next.active_points(), 1);
+  EXPECT_EQ(next.window_days(), 365);
+}
+
+TEST(LazadaCycles, ALateReportCountsInTheOpenCycleFromWhenItIsRecorded) {
+  Seller seller("lazada_cycles.yaml");
+  ASSERT_TRUE(seller.ok());
+  seller.Report({.category = "prohibited_listing"}, At("2026-03-02 12:00"));  // 4, to 2027-03-02
+  const v1::Decision late = seller.Report(
+      {.category = "counterfeit", .occurred = At("2025-06-01 12:00")}, At("2026-09-01 12:00"));
+  EXPECT_EQ(late.points_added(), 12) << "a rolling 365-day window would have given 0";
+  EXPECT_EQ(late.active_points(), 16);
+  EXPECT_EQ(late.window_days(), 639) << "from the day it occurred to the end of the cycle";
+  EXPECT_EQ(Issued(late), Strings{"ACTION_RESTRICT_FEATURE/new_listings"});
+  EXPECT_EQ(seller.Standing(At("2027-03-01 12:00")).active_points, 16);
+  EXPECT_EQ(seller.Standing(At("2027-03-02 00:00")).active_points, 0);
+}
+
+TEST(LazadaCycles, CountRulesKeepTheirRollingWindowAcrossCycles) {
+  Seller seller("lazada_cycles.yaml");
+  ASSERT_TRUE(seller.ok());
+  seller.Report({.category = "late_fulfilment"}, At("2026-01-05 12:00"));  // opens the cycle
+  seller.Report({.category = "counterfeit", .severity = v1::SEVERITY_LOW}, At("2026-12-01 12:00"));
+  const v1::Decision second = seller.Report(
+      {.category = "counterfeit", .severity = v1::SEVERITY_LOW}, At("2027-01-10 12:00"));
+  EXPECT_EQ(second.active_points_before(), 0) << "the first cycle cleared on 2027-01-05";
+  const v1::Decision third = seller.Report(
+      {.category = "counterfeit", .severity = v1::SEVERITY_LOW}, At("2027-02-01 12:00"));
+  EXPECT_EQ(third.active_points(), 12);
+  EXPECT_NE(FiredRule(third, "counterfeits-3"), nullptr)
+      << "the 2026-12-01 counterfeit still counts: count rules look back 180 days";
+  const v1::Action* offline = nullptr;
+  for (const v1::Action& a : third.actions()) {
+    if (a.rule_id() == "counterfeits-3") offline = &a;
+  }
+  ASSERT_NE(offline, nullptr);
+  EXPECT_EQ(offline->feature(), "product_visibility");
+  EXPECT_EQ(FromProtoTime(offline->expires_at()), At("2027-02-22 12:00"));
+}
+
+TEST(LazadaCycles, AnAccountRuleBreachClosesTheStoreAtOnce) {
+  Seller seller("lazada_cycles.yaml");
+  ASSERT_TRUE(seller.ok());
+  const v1::Decision d = seller.Report({.category = "account_rule_breach"}, At("2026-03-02 12:00"));
+  EXPECT_EQ(d.active_points(), 48);
+  EXPECT_EQ(Issued(d), Strings{"ACTION_DEACTIVATE_STORE"}) << "the closure covers every tier";
+  EXPECT_EQ(d.standing_after(), v1::DEACTIVATED);
 }
 
 }  // namespace
