@@ -296,7 +296,13 @@ void Decider::Run() {
   d.set_active_points_before(SaturateToInt32(before.active_points()));
   d.set_standing_before(DeriveStanding(state.actions(), now_));
 
-  FoldViolationFacts(v_, &state);
+  if (v_.recorded_at == absl::InfinitePast()) {
+    ViolationFacts recorded = v_;  // recorded now, as evaluator.h promises
+    recorded.recorded_at = now_;
+    FoldViolationFacts(recorded, &state);
+  } else {
+    FoldViolationFacts(v_, &state);
+  }
   UpdateCycle(category, &state);
   const PointsScore after(policy_, state, today_);
   const int64_t points = after.active_points() - before.active_points();

@@ -146,11 +146,30 @@ std::vector<RecordedViolation> RecordedViolations(const std::vector<v1::LedgerEn
 }
 
 v1::SubjectState ReplayUnder(const Policy& policy, const v1::Subject& subject,
-                             const std::vector<RecordedViolation>& violations, absl::Time now) {
+                             const std::vector<RecordedViolation>& violations, absl::Time now,
+                             const google::protobuf::RepeatedPtrField<v1::RemedyFact>& remedies) {
   v1::SubjectState state;
   *state.mutable_subject() = subject;
   const LedgerKind ledger = LedgerOf(subject.kind());
+  int next_remedy = 0;
+  // Remedies are replayed where they happened, between the violations, under this policy's
+  // definition of them (a remedy it does not define is kept, with no effect).
+  auto remedies_until = [&](absl::Time t) {
+    for (; next_remedy < remedies.size() &&
+           FromProtoTime(remedies.Get(next_remedy).recorded_at()) <= t;
+         ++next_remedy) {
+      const v1::RemedyFact& fact = remedies.Get(next_remedy);
+      const RemedyPolicy* remedy = policy.FindRemedy(fact.remedy());
+      const absl::Time at = FromProtoTime(fact.recorded_at());
+      if (remedy != nullptr) {
+        state = ApplyRemedy(policy, *remedy, std::move(state), fact.violation_id(), at).state;
+      } else {
+        *state.add_remedies() = fact;
+      }
+    }
+  };
   for (const RecordedViolation& rv : violations) {
+    remedies_until(rv.decided_at - absl::Nanoseconds(1));
     const CategoryPolicy* category = policy.FindCategory(rv.facts.category);
     if (category != nullptr && category->CountsFor(ledger)) {
       ViolationFacts facts = rv.facts;
@@ -159,9 +178,12 @@ v1::SubjectState ReplayUnder(const Policy& policy, const v1::Subject& subject,
     } else {
       // The policy no longer scores it, but its facts stay: a later policy may.
       PruneState(&policy, rv.decided_at, &state);
-      FoldViolationFacts(rv.facts, &state);
+      ViolationFacts facts = rv.facts;
+      facts.recorded_at = rv.decided_at;
+      FoldViolationFacts(facts, &state);
     }
   }
+  remedies_until(now);
   PruneState(&policy, now, &state);
   state.set_policy_version(policy.version());
   return state;
@@ -186,10 +208,8 @@ ReevaluationOutcome Reevaluate(const Policy& policy, const Policy* previous,
                                  " became active after this subject's last decision; re-evaluated "
                                  "as if it had always been in force"));
 
-  out.state = ReplayUnder(policy, current.subject(), violations, now);
-  *out.state.mutable_remedies() = current.remedies();
+  out.state = ReplayUnder(policy, current.subject(), violations, now, current.remedies());
   *out.state.mutable_links() = current.links();
-  DropRemediedActions(policy, &out.state);
   v1::SubjectState kept;
   *kept.mutable_subject() = current.subject();
   Reconcile(policy, current, out.state, now, id_prefix, &record, &kept);
@@ -230,7 +250,9 @@ bool HasTakeDown(const v1::Decision& d) {
 // A decision whose policy is unknown: take its facts and actions as recorded.
 void FoldAsRecorded(const RecordedViolation& rv, const v1::Decision& d, v1::SubjectState* state) {
   PruneState(nullptr, rv.decided_at, state);
-  FoldViolationFacts(rv.facts, state);
+  ViolationFacts facts = rv.facts;
+  facts.recorded_at = rv.decided_at;
+  FoldViolationFacts(facts, state);
   for (const v1::Supersession& s : d.superseded()) {
     if (s.action().action_id().empty()) continue;
     auto* actions = state->mutable_actions();
@@ -260,6 +282,7 @@ void ApplyRecordedRemedy(const v1::Remedy& r, v1::SubjectState* state) {
   *fact->mutable_recorded_at() = r.recorded_at();
   fact->set_remedy(r.remedy());
   fact->set_violation_id(r.violation_id());
+  fact->set_points_cap(r.points_restored());  // what ApplyRemedy restored then
   for (const v1::ActionLift& lift : r.actions_ended())
     RemoveAction(lift.action().action_id(), state);
 }

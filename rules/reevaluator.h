@@ -45,7 +45,9 @@ std::vector<RecordedViolation> RecordedViolations(const std::vector<v1::LedgerEn
 // The subject's state at `now` had `policy` always been in force: `violations` (in ledger order)
 // replayed from nothing, each at the time it was decided.
 v1::SubjectState ReplayUnder(const Policy& policy, const v1::Subject& subject,
-                             const std::vector<RecordedViolation>& violations, absl::Time now);
+                             const std::vector<RecordedViolation>& violations, absl::Time now,
+                             const google::protobuf::RepeatedPtrField<v1::RemedyFact>& remedies =
+                                 google::protobuf::RepeatedPtrField<v1::RemedyFact>());
 
 struct ReevaluationOutcome {
   v1::Reevaluation record;

@@ -65,6 +65,8 @@ RemedyOutcome ApplyRemedy(const Policy& policy, const RemedyPolicy& remedy, v1::
   *fact->mutable_recorded_at() = ToProtoTime(now);
   fact->set_remedy(remedy.id);
   fact->set_violation_id(violation_id);
+  // Only points active now can be restored, never points recorded later.
+  fact->set_points_cap(SaturateToInt32(std::min<int64_t>(remedy.restores_points, before)));
   auto* actions = state.mutable_actions();
   for (int i = 0; i < actions->size();) {
     const v1::Action& a = actions->Get(i);
@@ -86,19 +88,6 @@ RemedyOutcome ApplyRemedy(const Policy& policy, const RemedyPolicy& remedy, v1::
   r.set_standing_after(DeriveStanding(state.actions(), now));
   out.state = std::move(state);
   return out;
-}
-
-void DropRemediedActions(const Policy& policy, v1::SubjectState* state) {
-  auto* actions = state->mutable_actions();
-  for (int i = actions->size() - 1; i >= 0; --i) {
-    for (const v1::RemedyFact& fact : state->remedies()) {
-      const RemedyPolicy* remedy = policy.FindRemedy(fact.remedy());
-      if (remedy != nullptr && Ends(*remedy, fact, actions->Get(i))) {
-        actions->DeleteSubrange(i, 1);
-        break;
-      }
-    }
-  }
 }
 
 PropagationOutcome Propagate(const Policy& policy, v1::SubjectState target,

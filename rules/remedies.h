@@ -33,11 +33,6 @@ struct RemedyOutcome {
 RemedyOutcome ApplyRemedy(const Policy& policy, const RemedyPolicy& remedy, v1::SubjectState state,
                           const std::string& violation_id, absl::Time now);
 
-// Takes out of a replayed state the actions that the subject's remedies ended: a re-evaluation
-// must not bring back a warning that training ended, nor a pending action a correction
-// cancelled.
-void DropRemediedActions(const Policy& policy, v1::SubjectState* state);
-
 struct PropagationOutcome {
   v1::Propagation record;
   v1::SubjectState state;

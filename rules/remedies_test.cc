@@ -150,6 +150,46 @@ TEST_F(RemediesTest, APropagatedDeactivationReachesTheLinkedSubjectAndSurvivesRe
   EXPECT_EQ(SummarizeStanding(*next, r.state, Days(kStart, 1)).standing, v1::DEACTIVATED);
 }
 
+// Found while documenting: restored points come only from points active when the remedy was
+// recorded, never from points recorded after it.
+TEST_F(RemediesTest, ARemedyRestoresNothingFromLaterPoints) {
+  const RemedyPolicy& training = *policy_->FindRemedy("policy_training");
+  RemedyOutcome early = ApplyRemedy(*policy_, training, seller_, "", kStart);
+  EXPECT_EQ(early.record.points_restored(), 0);
+  seller_ = early.state;
+  const v1::Decision d = Decide(*policy_, &seller_, {.category = "spam"}, kStart + absl::Hours(6));
+  EXPECT_EQ(d.points_added(), 6);
+  EXPECT_EQ(d.active_points(), 6);
+}
+
+// A re-evaluation replays the remedies where they happened: a correction that cancelled a
+// pending suspension keeps it cancelled, and a later suspension stays pending.
+TEST_F(RemediesTest, AReevaluationReplaysRemediesWhereTheyHappened) {
+  std::vector<RecordedViolation> history;
+  auto report = [&](absl::Time at) {
+    v1::Decision d = Decide(*policy_, &seller_, {.category = "spam"}, at);
+    history.push_back({ViolationFacts{.violation_id = d.violation_id(),
+                                      .category = "spam",
+                                      .source = v1::SOURCE_LISTING,
+                                      .occurred_at = at},
+                       at});
+    return d;
+  };
+  report(kStart);
+  const v1::Decision second = report(Days(kStart, 1));  // 12 points: suspension pending
+  seller_ = ApplyRemedy(*policy_, *policy_->FindRemedy("listing_corrected"), seller_,
+                        second.violation_id(), Days(kStart, 2))
+                .state;
+  report(Days(kStart, 6));  // 18 points: a new pending suspension, from day 9
+  std::shared_ptr<const Policy> next = MustCompile(std::string(kPolicy) + "# v2\n");
+  ReevaluationOutcome r = Reevaluate(*next, policy_.get(), seller_, history, Days(kStart, 7), "r1");
+  EXPECT_EQ(r.record.actions_issued_size(), 0) << r.record.DebugString();
+  EXPECT_EQ(r.record.actions_lifted_size(), 0) << r.record.DebugString();
+  const StandingSummary now = SummarizeStanding(*next, r.state, Days(kStart, 7));
+  EXPECT_EQ(now.standing, v1::WARNED);
+  EXPECT_EQ(now.pending_actions.size(), 1u);
+}
+
 TEST(RemediesParse, MistakesArePositionedErrors) {
   ParseResult r = ParsePolicy(R"(policy: p
 categories:

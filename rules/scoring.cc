@@ -59,6 +59,7 @@ struct Scored {
   int64_t points;  // of one report
   const std::string* region;
   const std::string* notice;
+  int64_t recorded_day;
 };
 
 // The merge group of a report of a merging category: its block of days, and its notice when the
@@ -153,10 +154,12 @@ void ApplyRestores(const Policy& policy, const v1::SubjectState& state,
     const RemedyPolicy* remedy = policy.FindRemedy(fact.remedy());
     if (remedy == nullptr || remedy->restores_points == 0) continue;
     const int64_t day = fact.recorded_at().seconds() / 86400;
-    int64_t left = remedy->restores_points;
+    int64_t left = std::min<int64_t>(remedy->restores_points, fact.points_cap());
     for (Scored* s : by_expiry) {
       if (left == 0) break;
-      if (s->day > day || s->expire_day <= day) continue;
+      // Points recorded by the remedy's day and still active then (the cap keeps out points
+      // recorded later that day).
+      if (s->recorded_day > day || s->expire_day <= day) continue;
       const int64_t taken = std::min(left, s->points);
       s->points -= taken;
       left -= taken;
@@ -190,7 +193,8 @@ PointsScore::PointsScore(const Policy& policy, const v1::SubjectState& state, in
     const int points = policy.Points(*category, b.severity(), b.region(),
                                      AttributeValue(b, category->points_attribute));
     scored.push_back({b.day(), category, window, ExpireDay(policy, state, *category, b), b.count(),
-                      points, &b.region(), &b.notice_id()});
+                      points, &b.region(), &b.notice_id(),
+                      b.recorded_day() != 0 ? b.recorded_day() : b.day()});
   }
   ApplyMerges(&scored);
   ApplyDailyCaps(&scored);
