@@ -222,7 +222,10 @@ absl::StatusOr<LedgerWrite> CasePipeline::ApplyLink(const v1::LinkSubjectsReques
   write.report->record.set_request_sha256(MessageFingerprint(request));
   write.report->record.set_violation_id(already ? "already linked" : "linked");
   response->set_linked(!already);
-  if (already) return write;
+  if (already) {
+    PutState(std::move(a), &write);  // with any re-evaluation StateUnderPolicy recorded
+    return write;
+  }
   ASSIGN_OR_RETURN(v1::SubjectState b,
                    StateUnderPolicy(*policy, *policies_, request.b(), now, view, &write));
   // Each side's ledger records the link; the actions in force on each then reach the other.

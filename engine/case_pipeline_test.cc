@@ -243,5 +243,26 @@ TEST_F(CasePipelineTest, LinkingReachesBothWaysAndLaterActionsFollow) {
   for (const char* s : {"s1", "s2", "s3", "s4", "s5", "s6"}) ExpectStateIsTheFold(s);
 }
 
+// Found in review: a link job that re-evaluates a subject (a newer policy is in force) must
+// store the re-evaluated state with the re-evaluation it records, even when nothing else changes.
+TEST_F(CasePipelineTest, AReevaluationRecordedByALinkJobIsStoredWithItsState) {
+  Report("r1", "s1", "spam");
+  Report("r2", "s2", "spam");
+  ASSERT_TRUE(Link("l-1", "s1", "s2").ok());
+  std::string text = std::string(kPolicy);
+  text.replace(text.find("duration: 30d"), 13, "duration: 60d");
+  auto changed = CompilePolicy(text, "v2.yaml");
+  ASSERT_TRUE(changed.ok());
+  ASSERT_TRUE(enforcer_->ActivatePolicyAndWait(*changed, "v2.yaml").ok());
+  auto again = Link("l-2", "s1", "s2");  // already linked: no link entries
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_FALSE(again->linked());
+  auto stored = store_->GetSubjectState(Seller("s1"));
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->policy_version(), (*changed)->version());
+  ExpectStateIsTheFold("s1");
+  ExpectStateIsTheFold("s2");
+}
+
 }  // namespace
 }  // namespace enforcer

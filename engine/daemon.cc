@@ -120,6 +120,13 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   d->writer_ = std::make_unique<LedgerWriter>(d->store_.get(), config.writer);
   d->enforcer_ = std::make_unique<Enforcer>(d->store_.get(), d->writer_.get(), d->clock_.get(),
                                             d->policies_.get());
+  d->shadow_ = std::make_unique<ShadowEvaluator>();
+  d->enforcer_->set_shadow(d->shadow_.get());
+  d->shadow_admin_ = std::make_unique<ShadowAdministration>(
+      d->store_.get(), d->writer_.get(), d->enforcer_.get(), d->shadow_.get(), d->clock_.get());
+  if (absl::Status restored = d->shadow_admin_->Restore(); !restored.ok()) {
+    std::cerr << "the recorded shadow policy is not restored: " << restored.message() << "\n";
+  }
   RETURN_IF_ERROR(d->enforcer_->ActivatePolicyAndWait(
       d->policies_->active(),
       {PolicySource(config), "enforcerd",
@@ -131,7 +138,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
                                                               d->policies_.get());
   d->simulator_ = std::make_unique<PolicySimulator>(d->store_.get(), /*threads=*/2);
   d->admin_service_ = std::make_unique<PolicyAdminService>(
-      d->sweeper_.get(), d->administration_.get(), d->simulator_.get());
+      d->sweeper_.get(), d->administration_.get(), d->simulator_.get(), d->shadow_admin_.get());
   d->cases_ = std::make_unique<CasePipeline>(d->writer_.get(), d->clock_.get(), d->policies_.get());
   d->cases_service_ = std::make_unique<CasesService>(d->cases_.get());
 
@@ -188,6 +195,7 @@ void Daemon::Shutdown() {
   admin_service_.reset();
   administration_.reset();
   simulator_.reset();
+  shadow_admin_.reset();
   cases_service_.reset();
   cases_.reset();
   sweeper_.reset();
@@ -203,6 +211,9 @@ absl::Status RebuildLedgerState(const DaemonConfig& config, std::ostream& out) {
   ASSIGN_OR_RETURN(std::unique_ptr<LedgerStore> store, OpenStore(config));
   std::unique_ptr<Clock> clock = MakeClock(config);
   PolicyRegistry policies(store.get(), policy);
+  // Like a start: the ledger's active policy stays unless --override_policy.
+  RETURN_IF_ERROR(KeepLedgerPolicy(config, *policy, policies));
+  policy = policies.active();
   RETURN_IF_ERROR(RecordActivation(*store, policies, PolicySource(config), clock->Now()));
   ASSIGN_OR_RETURN(RebuildReport report,
                    RebuildSubjectStates(*store, policies, clock->Now(), /*write=*/true));

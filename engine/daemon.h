@@ -19,6 +19,8 @@
 #include "engine/ledger_writer.h"
 #include "engine/policy_admin_service.h"
 #include "engine/policy_registry.h"
+#include "engine/shadow_administration.h"
+#include "engine/shadow_evaluator.h"
 #include "engine/subject_sweeper.h"
 #include "storage/ledger_store.h"
 
@@ -69,7 +71,9 @@ class Daemon {
   std::unique_ptr<LedgerStore> store_;
   std::unique_ptr<PolicyRegistry> policies_;
   std::unique_ptr<LedgerWriter> writer_;
+  std::unique_ptr<ShadowEvaluator> shadow_;
   std::unique_ptr<Enforcer> enforcer_;
+  std::unique_ptr<ShadowAdministration> shadow_admin_;
   std::unique_ptr<EnforcerService> service_;
   std::unique_ptr<SubjectSweeper> sweeper_;
   std::unique_ptr<PolicyAdministration> administration_;

@@ -59,10 +59,11 @@ void Enforcer::ReportViolation(const v1::ReportViolationRequest& request, Report
       [this, sent, received_at, response](LedgerView& view) {
         return Apply(*sent, received_at, view, response.get());
       },
-      [response, callback](absl::Status status) {
+      [this, response, callback](absl::Status status) {
         if (status.ok()) {
           (*callback)(std::move(*response));
         } else {
+          if (shadow_ != nullptr) shadow_->Forget();  // it ran ahead of what was committed
           (*callback)(status);
         }
       });
@@ -166,6 +167,11 @@ absl::Status Enforcer::DecideFor(const Policy& policy, const v1::Subject& subjec
       EvaluateViolation(policy, std::move(state), FactsFor(violation, first), now);
   v1::LedgerEntry decision_entry = NewEntry(view, subject, now);
   *decision_entry.mutable_decision() = evaluation.decision;
+  if (shadow_ != nullptr) {
+    RETURN_IF_ERROR(shadow_->Evaluate(subject, FactsFor(violation, first), now,
+                                      evaluation.decision, decision_entry.sequence(),
+                                      evaluation.state.remedies(), view, write));
+  }
   write->entries.push_back(std::move(decision_entry));
   for (const v1::Action& action : evaluation.decision.actions()) {
     v1::LedgerEntry action_entry = NewEntry(view, subject, now);

@@ -18,6 +18,7 @@
 #include "engine/clock.h"
 #include "engine/ledger_writer.h"
 #include "engine/policy_registry.h"
+#include "engine/shadow_evaluator.h"
 #include "proto/enforcer.pb.h"
 #include "rules/policy.h"
 #include "storage/ledger_store.h"
@@ -44,6 +45,10 @@ class Enforcer {
 
   std::shared_ptr<const Policy> policy() const { return policies_->active(); }
 
+  // Shadow mode: every report is also decided under `shadow`'s policy, when one is set. Call
+  // before the first report; `shadow` must outlive the Enforcer.
+  void set_shadow(ShadowEvaluator* shadow) { shadow_ = shadow; }
+
   // Makes `policy` the one in force, as a writer job: reports queued before it are decided under
   // the previous policy, reports queued after under this one. Records the activation (with the
   // policy's text and `source`) in the ledger. `done` runs once it is durable.
@@ -69,6 +74,7 @@ class Enforcer {
   LedgerWriter* const writer_;
   Clock* const clock_;
   PolicyRegistry* const policies_;
+  ShadowEvaluator* shadow_ = nullptr;
 };
 
 }  // namespace enforcer

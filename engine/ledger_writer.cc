@@ -168,7 +168,8 @@ void LedgerWriter::CommitGroup(std::deque<Job>& group) {
       continue;
     }
     results.push_back(absl::OkStatus());
-    if (write->report || !write->states.empty() || !write->entries.empty() || write->activation) {
+    if (write->report || !write->states.empty() || !write->entries.empty() || write->activation ||
+        write->shadow_setting || !write->shadow_decisions.empty()) {
       writes.push_back(*std::move(write));
       view.Stage(writes.back());
     }

@@ -76,9 +76,10 @@ grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
   return reactor;
 }
 
-PolicyAdministration::LoadCallback FinishLater(grpc::ServerUnaryReactor* reactor,
-                                               v1::LoadPolicyResponse* response) {
-  return [reactor, response](absl::StatusOr<v1::LoadPolicyResponse> result) {
+template <typename Response>
+std::function<void(absl::StatusOr<Response>)> FinishLater(grpc::ServerUnaryReactor* reactor,
+                                                          Response* response) {
+  return [reactor, response](absl::StatusOr<Response> result) {
     if (result.ok()) *response = *std::move(result);
     reactor->Finish(ToGrpcStatus(result.status()));
   };
@@ -176,6 +177,36 @@ grpc::ServerUnaryReactor* PolicyAdminService::RollbackPolicy(
     v1::LoadPolicyResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   administration_->RollbackPolicy(*request, FinishLater(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* PolicyAdminService::SetShadowPolicy(
+    grpc::CallbackServerContext* context, const v1::SetShadowPolicyRequest* request,
+    v1::SetShadowPolicyResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  shadow_->SetShadowPolicy(*request, FinishLater(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* PolicyAdminService::GetShadowReport(
+    grpc::CallbackServerContext* context, const v1::GetShadowReportRequest* request,
+    v1::ShadowReport* response) {
+  return Finish(context, shadow_->GetShadowReport(*request), response);
+}
+
+grpc::ServerUnaryReactor* PolicyAdminService::PromoteShadow(grpc::CallbackServerContext* context,
+                                                            const v1::PromoteShadowRequest* request,
+                                                            v1::LoadPolicyResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  shadow_->PromoteShadow(*request, FinishLater(reactor, response));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* PolicyAdminService::ClearShadow(grpc::CallbackServerContext* context,
+                                                          const v1::ClearShadowRequest* request,
+                                                          v1::ClearShadowResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  shadow_->ClearShadow(*request, FinishLater(reactor, response));
   return reactor;
 }
 

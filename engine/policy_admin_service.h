@@ -11,6 +11,7 @@
 #include "absl/synchronization/mutex.h"
 #include "engine/policy_administration.h"
 #include "engine/policy_simulator.h"
+#include "engine/shadow_administration.h"
 #include "engine/subject_sweeper.h"
 #include "proto/policy_admin.grpc.pb.h"
 
@@ -19,8 +20,11 @@ namespace enforcer {
 class PolicyAdminService final : public v1::PolicyAdmin::CallbackService {
  public:
   PolicyAdminService(SubjectSweeper* sweeper, PolicyAdministration* administration,
-                     PolicySimulator* simulator)
-      : sweeper_(sweeper), administration_(administration), simulator_(simulator) {}
+                     PolicySimulator* simulator, ShadowAdministration* shadow)
+      : sweeper_(sweeper),
+        administration_(administration),
+        simulator_(simulator),
+        shadow_(shadow) {}
   // Cancels a running sweep and waits for its thread.
   ~PolicyAdminService() override;
 
@@ -50,6 +54,20 @@ class PolicyAdminService final : public v1::PolicyAdmin::CallbackService {
   grpc::ServerWriteReactor<v1::SimulatePolicyProgress>* SimulatePolicy(
       grpc::CallbackServerContext* context, const v1::SimulatePolicyRequest* request) override;
 
+  // Shadow mode; the writes are answered on the writer thread once durable.
+  grpc::ServerUnaryReactor* SetShadowPolicy(grpc::CallbackServerContext* context,
+                                            const v1::SetShadowPolicyRequest* request,
+                                            v1::SetShadowPolicyResponse* response) override;
+  grpc::ServerUnaryReactor* GetShadowReport(grpc::CallbackServerContext* context,
+                                            const v1::GetShadowReportRequest* request,
+                                            v1::ShadowReport* response) override;
+  grpc::ServerUnaryReactor* PromoteShadow(grpc::CallbackServerContext* context,
+                                          const v1::PromoteShadowRequest* request,
+                                          v1::LoadPolicyResponse* response) override;
+  grpc::ServerUnaryReactor* ClearShadow(grpc::CallbackServerContext* context,
+                                        const v1::ClearShadowRequest* request,
+                                        v1::ClearShadowResponse* response) override;
+
   // Makes a running sweep stop soon, so that shutdown does not wait for it.
   void Cancel() { sweeper_->Cancel(); }
 
@@ -57,6 +75,7 @@ class PolicyAdminService final : public v1::PolicyAdmin::CallbackService {
   SubjectSweeper* const sweeper_;
   PolicyAdministration* const administration_;
   PolicySimulator* const simulator_;
+  ShadowAdministration* const shadow_;
   std::atomic<bool> busy_{false};
   absl::Mutex mu_;
   std::thread worker_ ABSL_GUARDED_BY(mu_);

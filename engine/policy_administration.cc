@@ -138,7 +138,16 @@ void PolicyAdministration::RollbackPolicy(const v1::RollbackPolicyRequest& reque
     done(valid);
     return;
   }
-  std::shared_ptr<const Policy> policy = policies_->Find(request.version());
+  // Only versions the ledger recorded as active (not one compiled from a flag and never
+  // activated, nor one whose activation did not commit).
+  absl::StatusOr<std::optional<v1::PolicyActivation>> recorded =
+      store_->GetPolicyVersion(request.version());
+  if (!recorded.ok()) {
+    done(recorded.status());
+    return;
+  }
+  std::shared_ptr<const Policy> policy =
+      recorded->has_value() ? policies_->Find(request.version()) : nullptr;
   if (policy == nullptr) {
     done(absl::NotFoundError(absl::StrCat("version: '", request.version(),
                                           "' was never active in this ledger (see "

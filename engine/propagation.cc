@@ -65,7 +65,11 @@ absl::StatusOr<v1::Propagation> PropagateTo(const Policy& policy, PolicyRegistry
   PropagationOutcome out = Propagate(policy, std::move(state), source, action, link_reason, now,
                                      absl::StrCat("p", entry.sequence()));
   out.record.set_cause(cause);
-  if (out.record.actions_issued_size() == 0) return out.record;
+  if (out.record.actions_issued_size() == 0) {
+    // Nothing to issue, but a re-evaluation StateUnderPolicy recorded must be stored with it.
+    PutState(std::move(out.state), write);
+    return out.record;
+  }
   *entry.mutable_propagation() = out.record;
   write->entries.push_back(std::move(entry));
   for (const v1::Action& a : out.record.actions_issued()) {

@@ -96,6 +96,8 @@ void ApplyMerges(std::vector<Scored>* scored) {
       kept.points = s.points;
       kept.region = s.region;
     }
+    // The group counts from its latest report for what a remedy may restore.
+    kept.recorded_day = std::max(kept.recorded_day, s.recorded_day);
     s.count = 0;
     s.points = 0;
   }

@@ -15,7 +15,9 @@ std::string ActionName(const v1::Action& a) {
   return name;
 }
 
-v1::DecisionTrace Trace(const v1::Decision& d, const std::string& category) {
+}  // namespace
+
+v1::DecisionTrace TraceOf(const v1::Decision& d, const std::string& category) {
   v1::DecisionTrace t;
   t.set_violation_id(d.violation_id());
   t.set_category(category);
@@ -36,8 +38,6 @@ bool SameOutcome(const v1::DecisionTrace& a, const v1::DecisionTrace& b) {
          std::equal(a.actions().begin(), a.actions().end(), b.actions().begin(), b.actions().end());
 }
 
-}  // namespace
-
 SubjectSimulation SimulateSubject(const Policy& candidate, const v1::Subject& subject,
                                   const std::vector<v1::LedgerEntry>& log, absl::Time start,
                                   absl::Time end) {
@@ -56,7 +56,7 @@ SubjectSimulation SimulateSubject(const Policy& candidate, const v1::Subject& su
     if (at < start || at >= end || v == violations.end()) continue;
     ++out.events;
     const std::string& category = v->second->report().category();
-    out.recorded.push_back(Trace(d, category));
+    out.recorded.push_back(TraceOf(d, category));
     out.recorded_standing = d.standing_after();
     const CategoryPolicy* c = candidate.FindCategory(category);
     ViolationFacts facts = FactsOf(*v->second);
@@ -75,7 +75,7 @@ SubjectSimulation SimulateSubject(const Policy& candidate, const v1::Subject& su
       redone.set_standing_after(DeriveStanding(state.actions(), at));
       *redone.mutable_decided_at() = d.decided_at();
     }
-    out.candidate.push_back(Trace(redone, category));
+    out.candidate.push_back(TraceOf(redone, category));
     out.candidate_standing = redone.standing_after();
     out.differs |= !SameOutcome(out.recorded.back(), out.candidate.back());
     for (const std::string& a : out.recorded.back().actions()) ++out.actions[a].first;

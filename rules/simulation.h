@@ -33,6 +33,11 @@ SubjectSimulation SimulateSubject(const Policy& candidate, const v1::Subject& su
                                   const std::vector<v1::LedgerEntry>& log, absl::Time start,
                                   absl::Time end);
 
+// A decision as a trace line, and whether two traces decide alike (standing, points, rules
+// fired, actions; not ids, times or wording).
+v1::DecisionTrace TraceOf(const v1::Decision& d, const std::string& category);
+bool SameOutcome(const v1::DecisionTrace& a, const v1::DecisionTrace& b);
+
 // Adds subjects' simulations up into a result.
 class SimulationTally {
  public:

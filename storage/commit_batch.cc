@@ -24,6 +24,14 @@ absl::Status CommitBatch::Add(const LedgerWrite& write) {
   }
   for (const v1::LedgerEntry& entry : write.entries) RETURN_IF_ERROR(AddEntry(entry));
   if (write.activation.has_value()) RETURN_IF_ERROR(AddActivation(*write.activation));
+  if (write.shadow_setting.has_value()) {
+    RETURN_IF_ERROR(PutMessage(&batch_, db_->handle(Cf::kPolicies), std::string(kShadowSettingKey),
+                               *write.shadow_setting));
+  }
+  for (const v1::ShadowDecision& d : write.shadow_decisions) {
+    RETURN_IF_ERROR(PutMessage(&batch_, db_->handle(Cf::kPolicies),
+                               EncodeShadowDecisionKey(d.sequence()), d));
+  }
   return absl::OkStatus();
 }
 

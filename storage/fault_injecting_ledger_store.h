@@ -112,6 +112,15 @@ class FaultInjectingLedgerStore : public LedgerStore {
     if (fail_reads_) return ReadFailure();
     return real_->ListActivations();
   }
+  absl::StatusOr<std::optional<v1::ShadowSetting>> GetShadowSetting() override {
+    if (fail_reads_) return ReadFailure();
+    return real_->GetShadowSetting();
+  }
+  absl::StatusOr<std::vector<v1::ShadowDecision>> ReadShadowDecisions(uint64_t from,
+                                                                      size_t limit) override {
+    if (fail_reads_) return ReadFailure();
+    return real_->ReadShadowDecisions(from, limit);
+  }
   uint64_t LastSequence() const override { return real_->LastSequence(); }
   bool StateRebuildPending() const override { return real_->StateRebuildPending(); }
   // A write, so it fails with the commits.

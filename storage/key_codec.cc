@@ -189,6 +189,12 @@ std::string EncodeActivationKey(uint64_t activation) {
   return key;
 }
 
+std::string EncodeShadowDecisionKey(uint64_t sequence) {
+  std::string key(kShadowDecisionKeysBegin);
+  AppendUint64(&key, sequence);
+  return key;
+}
+
 std::string EncodeUint64Value(uint64_t value) {
   std::string out;
   AppendUint64(&out, value);

@@ -96,6 +96,11 @@ std::string EncodeViolationKey(absl::string_view violation_id);
 std::string EncodeReportKey(absl::string_view report_id);
 std::string EncodePolicyVersionKey(absl::string_view version);
 std::string EncodeActivationKey(uint64_t activation);
+// Shadow mode, in the policies family: the setting, and decisions by sequence.
+inline constexpr absl::string_view kShadowSettingKey = "shadow";
+inline constexpr absl::string_view kShadowDecisionKeysBegin = "r";
+inline constexpr absl::string_view kShadowDecisionKeysEnd = "s";
+std::string EncodeShadowDecisionKey(uint64_t sequence);
 
 // The 8-byte meta values.
 std::string EncodeUint64Value(uint64_t value);

@@ -28,6 +28,7 @@
 #include "absl/types/span.h"
 #include "proto/enforcer.pb.h"
 #include "proto/ledger.pb.h"
+#include "proto/policy_admin.pb.h"
 
 namespace enforcer {
 
@@ -54,6 +55,9 @@ struct LedgerWrite {
   std::vector<v1::LedgerEntry> entries;
   // A policy becoming active: stored with its text (by version and in the activation list).
   std::optional<v1::PolicyActivation> activation;
+  // Shadow mode: the shadow policy set or cleared (empty text), and decisions made under it.
+  std::optional<v1::ShadowSetting> shadow_setting;
+  std::vector<v1::ShadowDecision> shadow_decisions;
 };
 
 struct HistoryQuery {
@@ -148,6 +152,12 @@ class LedgerStore {
 
   // Every activation, oldest first.
   virtual absl::StatusOr<std::vector<v1::PolicyActivation>> ListActivations() = 0;
+
+  // The shadow policy recorded last (nullopt if none was ever set; empty text once cleared).
+  virtual absl::StatusOr<std::optional<v1::ShadowSetting>> GetShadowSetting() = 0;
+  // Shadow decisions with sequence >= `from`, in sequence order, at most `limit`.
+  virtual absl::StatusOr<std::vector<v1::ShadowDecision>> ReadShadowDecisions(uint64_t from,
+                                                                              size_t limit) = 0;
 
   // The highest entry sequence ever committed (0 for a new store). Sequences are global.
   virtual uint64_t LastSequence() const = 0;

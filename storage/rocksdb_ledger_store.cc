@@ -215,6 +215,27 @@ class RocksDbLedgerStore final : public LedgerStore {
     return activations;
   }
 
+  absl::StatusOr<std::optional<v1::ShadowSetting>> GetShadowSetting() override {
+    return db_->Get<v1::ShadowSetting>(Cf::kPolicies, kShadowSettingKey, "shadow setting");
+  }
+
+  absl::StatusOr<std::vector<v1::ShadowDecision>> ReadShadowDecisions(uint64_t from,
+                                                                      size_t limit) override {
+    const std::string lower = EncodeShadowDecisionKey(from);
+    const rocksdb::Slice lower_slice = ToSlice(lower);
+    const rocksdb::Slice upper_slice = ToSlice(kShadowDecisionKeysEnd);
+    std::unique_ptr<rocksdb::Iterator> it =
+        db_->NewIterator(db_->handle(Cf::kPolicies), Bounded(&lower_slice, &upper_slice));
+    std::vector<v1::ShadowDecision> out;
+    for (it->SeekToFirst(); it->Valid() && out.size() < limit; it->Next()) {
+      ASSIGN_OR_RETURN(v1::ShadowDecision d,
+                       ParseValue<v1::ShadowDecision>(it->value(), "shadow decision"));
+      out.push_back(std::move(d));
+    }
+    RETURN_IF_ERROR(FromRocksDb(it->status(), "scan shadow decisions"));
+    return out;
+  }
+
   uint64_t LastSequence() const override { return last_sequence_.load(std::memory_order_acquire); }
 
   bool StateRebuildPending() const override {

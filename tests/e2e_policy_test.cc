@@ -170,6 +170,8 @@ TEST_F(PolicyTest, RebuildStateReevaluatesUnderANewPolicyOnceAndRecordsIt) {
   AdvanceClock(absl::Hours(1));
   std::vector<std::string> rebuild = ConfigFlags();
   rebuild.push_back("--rebuild_state");
+  // The ledger's active policy (loose) stays unless the operator overrides it.
+  rebuild.push_back("--override_policy");
   result = RunEnforcerd(rebuild);
   EXPECT_TRUE(result.ExitedWith(0)) << result.output;
   EXPECT_EQ(result.output, absl::StrCat("actions changed SELLER/seller-a\n",
