@@ -236,6 +236,84 @@ int Simulate(const Invocation& inv) {
   return kOk;
 }
 
+void PrintShadowReport(const v1::ShadowReport& r, std::ostream& out) {
+  out << "shadow " << r.shadow().version().substr(0, 19) << " set " << When(r.shadow().set_at())
+      << " by " << r.shadow().actor() << ": " << r.shadow().message() << "\n"
+      << r.decisions() << " decisions, " << r.disagreements() << " decided differently\n";
+  auto counts = [&](const char* title, const auto& list) {
+    out << "\n" << title << " (active / shadow):\n";
+    for (const auto& c : list) {
+      out << "  " << c.name() << ": " << c.recorded() << " / " << c.candidate()
+          << (c.recorded() != c.candidate() ? "  *" : "") << "\n";
+    }
+  };
+  counts("rules fired", r.rule_firings());
+  counts("actions issued", r.actions());
+  for (const auto& e : r.examples()) {
+    out << "\n"
+        << v1::SubjectKind_Name(e.subject().kind()) << " " << e.subject().id() << " "
+        << e.active().violation_id() << " " << e.active().category() << ": active "
+        << v1::Standing_Name(e.active().standing_after()) << " ["
+        << absl::StrJoin(e.active().actions(), ", ") << "], shadow "
+        << v1::Standing_Name(e.shadow().standing_after()) << " ["
+        << absl::StrJoin(e.shadow().actions(), ", ") << "]\n";
+  }
+}
+
+int Shadow(const Invocation& inv) {
+  const std::string verb = inv.args.empty() ? "" : inv.args[0];
+  auto admin = Connect(inv);
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  if (verb == "set" && inv.args.size() == 2) {
+    v1::SetShadowPolicyRequest request;
+    if (!Who(inv, request.mutable_actor(), request.mutable_message())) return kUsage;
+    std::optional<std::string> text = ReadFile(inv.args[1], *inv.err);
+    if (!text) return kTrouble;
+    request.set_text(*text);
+    v1::SetShadowPolicyResponse response;
+    grpc::Status status = admin->SetShadowPolicy(&context, request, &response);
+    if (!status.ok()) return Trouble(inv, "SetShadowPolicy", status);
+    inv.Print(response, [&](std::ostream& out) {
+      for (const auto& d : response.diagnostics()) {
+        out << inv.args[1] << ":" << d.line() << ":" << d.column() << ": " << d.message() << "\n";
+      }
+      out << (response.set() ? "shadow set: " + response.shadow().version().substr(0, 19)
+                             : std::string("not set: the policy has errors"))
+          << "\n";
+    });
+    return response.set() ? kOk : kFailed;
+  }
+  if (verb == "report" && inv.args.size() == 1) {
+    v1::GetShadowReportRequest request;
+    if (!ParseTimeFlag(inv, "since", [&] { return request.mutable_since(); })) return kUsage;
+    v1::ShadowReport response;
+    grpc::Status status = admin->GetShadowReport(&context, request, &response);
+    if (!status.ok()) return Trouble(inv, "GetShadowReport", status);
+    inv.Print(response, [&](std::ostream& out) { PrintShadowReport(response, out); });
+    return kOk;
+  }
+  if (verb == "promote" && inv.args.size() == 1) {
+    v1::PromoteShadowRequest request;
+    if (!Who(inv, request.mutable_actor(), request.mutable_message())) return kUsage;
+    v1::LoadPolicyResponse response;
+    grpc::Status status = admin->PromoteShadow(&context, request, &response);
+    if (!status.ok()) return Trouble(inv, "PromoteShadow", status);
+    return PrintLoad(inv, response);
+  }
+  if (verb == "clear" && inv.args.size() == 1) {
+    v1::ClearShadowRequest request;
+    request.set_actor(inv.Flag("actor").value_or(""));
+    v1::ClearShadowResponse response;
+    grpc::Status status = admin->ClearShadow(&context, request, &response);
+    if (!status.ok()) return Trouble(inv, "ClearShadow", status);
+    *inv.out << "shadow cleared\n";
+    return kOk;
+  }
+  *inv.err << "enforcerctl policy shadow: expected `set FILE`, `report`, `promote` or `clear`\n";
+  return kUsage;
+}
+
 }  // namespace
 
 std::vector<Command> ServerCommands() {
@@ -274,6 +352,14 @@ std::vector<Command> ServerCommands() {
        "and sample subjects with both decision traces. Writes nothing. Progress on stderr.",
        {"server", "json", "from", "to", "subject"},
        Simulate},
+      {"shadow",
+       "shadow set FILE | report | promote | clear",
+       "shadow mode: decide every new report under a candidate too, acting on nothing",
+       "`set FILE --actor --message` starts it (survives restarts); `report [--since=T]` compares "
+       "the shadow's decisions with the real ones, by rule and action, with examples; `promote "
+       "--actor --message` makes it the active policy; `clear --actor` stops it.",
+       {"server", "json", "actor", "message", "since"},
+       Shadow},
   };
 }
 

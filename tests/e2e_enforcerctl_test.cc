@@ -115,5 +115,31 @@ TEST_F(EnforcerctlTest, SimulateACandidateOnTheDaemonsLedger) {
   EXPECT_THAT(changed.output, HasSubstr("deactivate_store: 0 / 1  *"));
 }
 
+TEST_F(EnforcerctlTest, ShadowSetReportPromote) {
+  std::string text = DefaultPolicyText();
+  const std::string from = "    - id: seller-deactivation-48\n      at: 48\n";
+  text.replace(text.find(from), from.size(), "    - id: seller-deactivation-48\n      at: 30\n");
+  const std::string stricter = WriteFile("stricter.yaml", text);
+  testing::CommandResult set =
+      Ctl({"policy", "shadow", "set", stricter, Server(), "--actor=ana", "--message=try 30"});
+  EXPECT_TRUE(set.ExitedWith(0)) << set.output;
+  for (int i = 0; i < 3; ++i) {
+    v1::ReportViolationRequest r =
+        SellerReport(absl::StrCat("sh", i), "seller-sh", "prohibited_product");
+    r.set_object_id(absl::StrCat("listing-", i));
+    ReportOk(r);
+  }
+  testing::CommandResult report = Ctl({"policy", "shadow", "report", Server()});
+  EXPECT_TRUE(report.ExitedWith(0)) << report.output;
+  EXPECT_THAT(report.output, HasSubstr("3 decisions, 1 decided differently"));
+  EXPECT_THAT(report.output, HasSubstr("deactivate_store: 0 / 1  *"));
+  testing::CommandResult promote =
+      Ctl({"policy", "shadow", "promote", Server(), "--actor=ana", "--message=go"});
+  EXPECT_TRUE(promote.ExitedWith(0)) << promote.output;
+  EXPECT_THAT(promote.output, HasSubstr("activated: #2"));
+  EXPECT_TRUE(Ctl({"policy", "shadow", "report", Server()}).ExitedWith(1));
+  EXPECT_TRUE(Ctl({"policy", "shadow", "frob", Server()}).ExitedWith(2));
+}
+
 }  // namespace
 }  // namespace enforcer::e2e
