@@ -184,6 +184,7 @@ void Daemon::Shutdown() {
   stopped_ = true;
   // A sweep of every subject would hold the server's shutdown up: stop it at its next subject.
   if (admin_service_ != nullptr) admin_service_->Cancel();
+  if (simulator_ != nullptr) simulator_->Cancel();  // likewise a backtest
   if (server_ != nullptr) {
     server_->GetHealthCheckService()->SetServingStatus(false);
     // In-flight reports still complete: the writer is running until after this returns.

@@ -39,6 +39,21 @@ absl::StatusOr<v1::SimulatePolicyProgress> PolicySimulator::Simulate(
     const v1::SimulatePolicyRequest& request,
     const std::function<void(const v1::SimulatePolicyProgress&)>& progress,
     const std::function<bool()>& cancelled) {
+  if (shutting_down_) return absl::UnavailableError("enforcerd is shutting down");
+  if (running_.exchange(true)) {
+    return absl::FailedPreconditionError(
+        "a simulation is already running; wait for it or cancel it");
+  }
+  absl::StatusOr<v1::SimulatePolicyProgress> result =
+      Run(request, progress, [&] { return shutting_down_ || cancelled(); });
+  running_ = false;
+  return result;
+}
+
+absl::StatusOr<v1::SimulatePolicyProgress> PolicySimulator::Run(
+    const v1::SimulatePolicyRequest& request,
+    const std::function<void(const v1::SimulatePolicyProgress&)>& progress,
+    const std::function<bool()>& cancelled) {
   if (request.candidate_text().empty()) {
     return absl::InvalidArgumentError("candidate_text: is required");
   }
