@@ -168,9 +168,9 @@ absl::Status Enforcer::DecideFor(const Policy& policy, const v1::Subject& subjec
   v1::LedgerEntry decision_entry = NewEntry(view, subject, now);
   *decision_entry.mutable_decision() = evaluation.decision;
   if (shadow_ != nullptr) {
-    RETURN_IF_ERROR(shadow_->Evaluate(subject, FactsFor(violation, first), now,
-                                      evaluation.decision, decision_entry.sequence(),
-                                      evaluation.state.remedies(), view, write));
+    RETURN_IF_ERROR(shadow_->Evaluate(subject, FactsFor(violation, first), now, evaluation.decision,
+                                      decision_entry.sequence(), evaluation.state.remedies(), view,
+                                      write));
   }
   write->entries.push_back(std::move(decision_entry));
   for (const v1::Action& action : evaluation.decision.actions()) {
@@ -185,23 +185,36 @@ absl::Status Enforcer::DecideFor(const Policy& policy, const v1::Subject& subjec
 
 void Enforcer::ActivatePolicy(std::shared_ptr<const Policy> policy, ActivationInfo info,
                               std::function<void(absl::Status)> done) {
-  auto callback = std::make_shared<std::function<void(absl::Status)>>(std::move(done));
+  ActivatePolicyRecorded(
+      std::move(policy), std::move(info),
+      [done = std::move(done)](absl::StatusOr<std::optional<v1::PolicyActivation>> recorded) {
+        done(recorded.status());
+      });
+}
+
+void Enforcer::ActivatePolicyRecorded(std::shared_ptr<const Policy> policy, ActivationInfo info,
+                                      ActivationCallback done) {
+  auto callback = std::make_shared<ActivationCallback>(std::move(done));
+  auto recorded = std::make_shared<std::optional<v1::PolicyActivation>>();
   absl::Status queued = writer_->Submit(
-      [this, policy, info](LedgerView&) -> absl::StatusOr<LedgerWrite> {
+      [this, policy, info, recorded](LedgerView&) -> absl::StatusOr<LedgerWrite> {
         ASSIGN_OR_RETURN(std::optional<LedgerWrite> write,
                          policies_->ActivationWrite(*policy, info, Now()));
         policies_->SetActive(policy);
-        return write.has_value() ? *std::move(write) : LedgerWrite{};
+        if (!write.has_value()) return LedgerWrite{};  // already the last activation
+        *recorded = write->activation;
+        return *std::move(write);
       },
-      [this, policy, callback](absl::Status status) {
+      [this, policy, callback, recorded](absl::Status status) {
         // If the group did not commit, the reports decided under the new policy were not
         // recorded either: the last committed policy is in force again.
         if (status.ok()) {
           policies_->ActivationCommitted(policy);
+          (*callback)(*recorded);
         } else {
           policies_->ActivationFailed();
+          (*callback)(status);
         }
-        (*callback)(status);
       });
   if (!queued.ok()) (*callback)(queued);
 }

@@ -54,6 +54,12 @@ class Enforcer {
   // policy's text and `source`) in the ledger. `done` runs once it is durable.
   void ActivatePolicy(std::shared_ptr<const Policy> policy, ActivationInfo info,
                       std::function<void(absl::Status)> done);
+  // ActivatePolicy, telling `done` the activation it recorded, or nullopt when `policy` already
+  // was the last activation (nothing recorded). Decided on the writer, so two loads cannot race.
+  using ActivationCallback =
+      std::function<void(absl::StatusOr<std::optional<v1::PolicyActivation>>)>;
+  void ActivatePolicyRecorded(std::shared_ptr<const Policy> policy, ActivationInfo info,
+                              ActivationCallback done);
   // ActivatePolicy, waiting for it.
   absl::Status ActivatePolicyAndWait(std::shared_ptr<const Policy> policy, ActivationInfo info);
 

@@ -160,31 +160,28 @@ void PolicyAdministration::RollbackPolicy(const v1::RollbackPolicyRequest& reque
 
 void PolicyAdministration::Activate(std::shared_ptr<const Policy> policy, ActivationInfo info,
                                     v1::LoadPolicyResponse response, LoadCallback done) {
-  if (policies_->active()->version() == policy->version()) {
-    response.set_activated(true);
-    response.set_unchanged(true);
-    absl::StatusOr<v1::GetPolicyResponse> current = GetPolicy();
-    if (!current.ok()) {
-      done(current.status());
-      return;
-    }
-    *response.mutable_version() = current->active();
-    done(std::move(response));
-    return;
-  }
   auto shared = std::make_shared<v1::LoadPolicyResponse>(std::move(response));
   auto callback = std::make_shared<LoadCallback>(std::move(done));
   const std::string version = policy->version();
-  enforcer_->ActivatePolicy(
-      std::move(policy), std::move(info), [this, shared, callback, version](absl::Status status) {
-        if (!status.ok()) {
-          (*callback)(status);
+  // Whether it changes anything is decided on the writer, in order with other activations.
+  enforcer_->ActivatePolicyRecorded(
+      std::move(policy), std::move(info),
+      [this, shared, callback,
+       version](absl::StatusOr<std::optional<v1::PolicyActivation>> recorded) {
+        if (!recorded.ok()) {
+          (*callback)(recorded.status());
           return;
         }
         shared->set_activated(true);
-        absl::StatusOr<std::vector<v1::PolicyActivation>> all = store_->ListActivations();
-        if (all.ok() && !all->empty() && all->back().version() == version) {
-          *shared->mutable_version() = ToPolicyVersion(all->back());
+        if (recorded->has_value()) {
+          *shared->mutable_version() = ToPolicyVersion(**recorded);
+        } else {
+          shared->set_unchanged(true);
+          // A point lookup, not a scan: this runs on the writer thread.
+          absl::StatusOr<std::optional<v1::PolicyActivation>> stored =
+              store_->GetPolicyVersion(version);
+          if (stored.ok() && stored->has_value())
+            *shared->mutable_version() = ToPolicyVersion(**stored);
         }
         (*callback)(std::move(*shared));
       });

@@ -150,17 +150,17 @@ void ShadowAdministration::PromoteShadow(const v1::PromoteShadowRequest& request
     return;
   }
   auto callback = std::make_shared<PolicyAdministration::LoadCallback>(std::move(done));
-  enforcer_->ActivatePolicy(
+  enforcer_->ActivatePolicyRecorded(
       policy, {"PolicyAdmin.PromoteShadow", request.actor(), request.message()},
-      [this, policy, callback](absl::Status status) {
-        if (!status.ok()) {
-          (*callback)(status);
+      [this, callback](absl::StatusOr<std::optional<v1::PolicyActivation>> recorded) {
+        if (!recorded.ok()) {
+          (*callback)(recorded.status());
           return;
         }
         v1::LoadPolicyResponse response;
         response.set_activated(true);
-        absl::StatusOr<std::vector<v1::PolicyActivation>> all = store_->ListActivations();
-        if (all.ok() && !all->empty()) *response.mutable_version() = ToPolicyVersion(all->back());
+        response.set_unchanged(!recorded->has_value());
+        if (recorded->has_value()) *response.mutable_version() = ToPolicyVersion(**recorded);
         // The shadow is spent: it is the active policy now.
         Record(nullptr, v1::ShadowSetting(), [callback, response](absl::Status cleared) {
           if (!cleared.ok()) {
