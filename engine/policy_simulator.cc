@@ -1,9 +1,7 @@
 #include "engine/policy_simulator.h"
 
 #include <atomic>
-#include <deque>
 #include <memory>
-#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,69 +25,15 @@ absl::StatusOr<std::vector<v1::Subject>> SubjectsToVisit(LedgerStore& store,
     RETURN_IF_ERROR(ValidateSubject(r.subjects(i), absl::StrCat("subjects[", i, "]")));
     subjects.push_back(r.subjects(i));
   }
+  if (!subjects.empty()) return subjects;
+  RETURN_IF_ERROR(store.ForEachSubject([&](const v1::Subject& s) {
+    subjects.push_back(s);
+    return absl::OkStatus();
+  }));
   return subjects;
 }
 
-// A bounded queue from the ledger reader to the workers.
-class LogQueue {
- public:
-  struct Item {
-    v1::Subject subject;
-    std::vector<v1::LedgerEntry> log;
-  };
-  explicit LogQueue(const std::atomic<bool>* stop) : stop_(stop) {}
-
-  // False when the run stops.
-  bool Push(Item item) {
-    absl::MutexLock lock(&mu_);
-    auto room = [this] { return items_.size() < 1024 || *stop_; };
-    while (!room()) mu_.AwaitWithTimeout(absl::Condition(&room), absl::Milliseconds(50));
-    if (*stop_) return false;
-    items_.push_back(std::move(item));
-    return true;
-  }
-  void Close() {
-    absl::MutexLock lock(&mu_);
-    closed_ = true;
-  }
-  // Nothing once closed and empty, or when the run stops.
-  std::optional<Item> Pop() {
-    absl::MutexLock lock(&mu_);
-    auto ready = [this] { return !items_.empty() || closed_ || *stop_; };
-    while (!ready()) mu_.AwaitWithTimeout(absl::Condition(&ready), absl::Milliseconds(50));
-    if (items_.empty() || *stop_) return std::nullopt;
-    Item item = std::move(items_.front());
-    items_.pop_front();
-    ++taken_;
-    return item;
-  }
-  // Closed, and every item handed out (not necessarily finished).
-  bool Drained() {
-    absl::MutexLock lock(&mu_);
-    return closed_ && items_.empty();
-  }
-
- private:
-  const std::atomic<bool>* stop_;
-  absl::Mutex mu_;
-  std::deque<Item> items_ ABSL_GUARDED_BY(mu_);
-  bool closed_ ABSL_GUARDED_BY(mu_) = false;
-  int64_t taken_ ABSL_GUARDED_BY(mu_) = 0;
-};
-
 }  // namespace
-
-absl::Status PolicySimulator::ReadLogs(
-    const v1::SimulatePolicyRequest& request,
-    const std::function<absl::Status(const v1::Subject&, std::vector<v1::LedgerEntry>)>& visit) {
-  if (request.subjects().empty()) return store_->ScanViolationsAndDecisions(visit);
-  ASSIGN_OR_RETURN(std::vector<v1::Subject> subjects, SubjectsToVisit(*store_, request));
-  for (const v1::Subject& s : subjects) {
-    ASSIGN_OR_RETURN(std::vector<v1::LedgerEntry> log, store_->ReadLog(s));
-    RETURN_IF_ERROR(visit(s, std::move(log)));
-  }
-  return absl::OkStatus();
-}
 
 absl::StatusOr<v1::SimulatePolicyProgress> PolicySimulator::Simulate(
     const v1::SimulatePolicyRequest& request,
@@ -128,33 +72,25 @@ absl::StatusOr<v1::SimulatePolicyProgress> PolicySimulator::Run(
     return final;
   }
   const absl::Time began = absl::Now();
+  ASSIGN_OR_RETURN(std::vector<v1::Subject> subjects, SubjectsToVisit(*store_, request));
   const int sample = request.sample_size() == 0 ? 10 : request.sample_size();
+  std::atomic<size_t> next{0};
   std::atomic<int64_t> done{0}, events{0};
   std::atomic<bool> stop{false};
   absl::Mutex mu;
   absl::Status failure;
   SimulationTally total(sample);
-  LogQueue queue(&stop);
-  // One reader feeds the ledgers to the workers: a single scan of every ledger, or the logs of
-  // the subjects asked for.
-  std::thread reader([&] {
-    absl::Status read =
-        ReadLogs(request, [&](const v1::Subject& s, std::vector<v1::LedgerEntry> log) {
-          return queue.Push({s, std::move(log)})
-                     ? absl::OkStatus()
-                     : absl::CancelledError("the simulation was cancelled");
-        });
-    if (!read.ok() && !stop) {
-      absl::MutexLock lock(&mu);
-      failure = read;
-      stop = true;
-    }
-    queue.Close();
-  });
   auto work = [&] {
     SimulationTally mine(sample);
-    while (std::optional<LogQueue::Item> item = queue.Pop()) {
-      SubjectSimulation s = SimulateSubject(*parsed.policy, item->subject, item->log, start, end);
+    for (size_t i = next++; i < subjects.size() && !stop; i = next++) {
+      absl::StatusOr<std::vector<v1::LedgerEntry>> log = store_->ReadLog(subjects[i]);
+      if (!log.ok()) {
+        absl::MutexLock lock(&mu);
+        failure = log.status();
+        stop = true;
+        break;
+      }
+      SubjectSimulation s = SimulateSubject(*parsed.policy, subjects[i], *log, start, end);
       events += s.events;
       mine.Add(std::move(s));
       ++done;
@@ -164,15 +100,16 @@ absl::StatusOr<v1::SimulatePolicyProgress> PolicySimulator::Run(
   };
   std::vector<std::thread> workers;
   for (int t = 0; t < threads_; ++t) workers.emplace_back(work);
-  while (!queue.Drained() && !stop) {
+  while (done < static_cast<int64_t>(subjects.size()) && !stop) {
     absl::SleepFor(absl::Milliseconds(100));
     if (cancelled()) stop = true;
+    absl::MutexLock lock(&mu);
+    if (!failure.ok()) break;
     v1::SimulatePolicyProgress p;
     p.set_subjects_done(done);
     p.set_events_replayed(events);
     progress(p);
   }
-  reader.join();
   for (std::thread& w : workers) w.join();
   if (!failure.ok()) return failure;
   if (stop) return absl::CancelledError("the simulation was cancelled");

@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <functional>
-#include <vector>
 
 #include "absl/status/statusor.h"
 #include "proto/policy_admin.pb.h"
@@ -32,10 +31,6 @@ class PolicySimulator {
   void Cancel() { shutting_down_ = true; }
 
  private:
-  // Hands every ledger the request covers to `visit`: the violations and decisions of each.
-  absl::Status ReadLogs(
-      const v1::SimulatePolicyRequest& request,
-      const std::function<absl::Status(const v1::Subject&, std::vector<v1::LedgerEntry>)>& visit);
   absl::StatusOr<v1::SimulatePolicyProgress> Run(
       const v1::SimulatePolicyRequest& request,
       const std::function<void(const v1::SimulatePolicyProgress&)>& progress,

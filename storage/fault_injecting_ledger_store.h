@@ -112,12 +112,6 @@ class FaultInjectingLedgerStore : public LedgerStore {
     if (fail_reads_) return ReadFailure();
     return real_->ListActivations();
   }
-  absl::Status ScanViolationsAndDecisions(
-      const std::function<absl::Status(const v1::Subject&, std::vector<v1::LedgerEntry>)>& visit)
-      override {
-    if (fail_reads_) return ReadFailure();
-    return real_->ScanViolationsAndDecisions(visit);
-  }
   absl::StatusOr<std::optional<v1::ShadowSetting>> GetShadowSetting() override {
     if (fail_reads_) return ReadFailure();
     return real_->GetShadowSetting();

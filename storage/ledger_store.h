@@ -138,14 +138,6 @@ class LedgerStore {
   virtual absl::Status ForEachSubject(
       const std::function<absl::Status(const v1::Subject&)>& visit) = 0;
 
-  // Reads every ledger once, in key order (one scan, not a seek per subject), calling `visit`
-  // with each subject and its violation and decision entries in position order; other entries
-  // are skipped without being parsed. For whole-ledger reads such as backtests; stops at the first
-  // error `visit` returns.
-  virtual absl::Status ScanViolationsAndDecisions(
-      const std::function<absl::Status(const v1::Subject&, std::vector<v1::LedgerEntry>)>&
-          visit) = 0;
-
   // Entries of the commit log with sequence >= `from`, in sequence order, at most `limit`.
   virtual absl::StatusOr<std::vector<v1::LedgerEntry>> ReadCommitLog(uint64_t from,
                                                                      size_t limit) = 0;

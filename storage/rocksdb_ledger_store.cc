@@ -1,8 +1,5 @@
 #include "storage/rocksdb_ledger_store.h"
 
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/wire_format_lite.h"
-
 #include <algorithm>
 #include <atomic>
 #include <memory>
@@ -12,7 +9,6 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "base/status_macros.h"
@@ -46,20 +42,6 @@ absl::StatusOr<v1::LedgerEntry> EntryAt(const rocksdb::Iterator& it) {
   return ParseValue<v1::LedgerEntry>(
       it.value(),
       absl::StrCat("ledger entry ", SubjectName(key.subject), " position ", key.position));
-}
-
-// Whether a stored LedgerEntry is a violation (field 4) or a decision (field 5), read from its
-// tags alone: the backtest skips every other entry without parsing it.
-bool IsViolationOrDecision(const rocksdb::Slice& value) {
-  google::protobuf::io::CodedInputStream input(reinterpret_cast<const uint8_t*>(value.data()),
-                                               static_cast<int>(value.size()));
-  for (uint32_t tag = input.ReadTag(); tag != 0; tag = input.ReadTag()) {
-    const int field = google::protobuf::internal::WireFormatLite::GetTagFieldNumber(tag);
-    if (field == 4 || field == 5) return true;
-    if (field >= 6 && field != 7) return false;  // another kind of entry
-    if (!google::protobuf::internal::WireFormatLite::SkipField(&input, tag)) return true;
-  }
-  return false;
 }
 
 class RocksDbLedgerStore final : public LedgerStore {
@@ -182,33 +164,6 @@ class RocksDbLedgerStore final : public LedgerStore {
       it->Seek(SubjectKeyPrefixEnd(subject_key));
     }
     return FromRocksDb(it->status(), "scan ledgers");
-  }
-
-  absl::Status ScanViolationsAndDecisions(
-      const std::function<absl::Status(const v1::Subject&, std::vector<v1::LedgerEntry>)>& visit)
-      override {
-    rocksdb::ReadOptions options;
-    options.fill_cache = false;  // a one-off pass over everything
-    std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(options, db_->handle(Cf::kLedger)));
-    std::string current;  // the subject key of the entries gathered so far
-    v1::Subject subject;
-    std::vector<v1::LedgerEntry> entries;
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      const absl::string_view key = ToView(it->key());
-      if (current.empty() || !absl::StartsWith(key, current)) {
-        if (!current.empty()) RETURN_IF_ERROR(visit(subject, std::move(entries)));
-        entries.clear();
-        ASSIGN_OR_RETURN(const LedgerKey decoded, DecodeLedgerKey(key));
-        subject = decoded.subject;
-        ASSIGN_OR_RETURN(current, EncodeSubjectKey(subject));
-      }
-      if (!IsViolationOrDecision(it->value())) continue;
-      ASSIGN_OR_RETURN(v1::LedgerEntry entry, EntryAt(*it));
-      entries.push_back(std::move(entry));
-    }
-    RETURN_IF_ERROR(FromRocksDb(it->status(), "scan ledgers"));
-    if (!current.empty()) RETURN_IF_ERROR(visit(subject, std::move(entries)));
-    return absl::OkStatus();
   }
 
   absl::StatusOr<std::vector<v1::LedgerEntry>> ReadCommitLog(uint64_t from, size_t limit) override {
