@@ -311,7 +311,8 @@ void Decider::Run() {
       auto it = score.by_category().find(category.id);
       return it == score.by_category().end() ? 0 : it->second.count;
     };
-    merged_ = count(after) == count(before);
+    // Counted already: the group it joined was active before it and still is.
+    merged_ = count(after) > 0 && count(after) == count(before);
   }
   d.set_points_added(SaturateToInt32(points));
   d.set_active_points(SaturateToInt32(after.active_points()));

@@ -129,6 +129,28 @@ milestones:
             ActionTypes{v1::ACTION_SUSPEND});
 }
 
+// Found in review: a report that counts nowhere (no cycle open, zero points) has not merged
+// into anything, so rules acting on each violation still see it.
+TEST_F(PointsLanguageTest, AReportThatCountsNowhereIsNotTakenForMerged) {
+  auto policy = MustCompile(R"(
+policy: merged-nowhere
+window_start: first_deduction
+default_window: 30d
+categories:
+  notice: {points: 0, merge: {within: 3d}}
+count_rules:
+  - id: notices-each
+    match: {categories: [notice]}
+    at_least: 1
+    within: 30d
+    repeat: each_violation
+    actions:
+      - {type: warning, duration: 7d}
+)");
+  const v1::Decision d = Decide(*policy, &seller_, {.category = "notice"}, kStart);
+  EXPECT_EQ(Types(d), ActionTypes{v1::ACTION_WARNING});
+}
+
 TEST_F(PointsLanguageTest, AMergedGroupLastsUntilItsLastReportExpires) {
   const int64_t day = UnixDay(kStart);
   const absl::Time t0 = absl::FromUnixSeconds((day - day % 3) * 86400) + absl::Hours(1);
