@@ -264,5 +264,24 @@ TEST_F(CasePipelineTest, AReevaluationRecordedByALinkJobIsStoredWithItsState) {
   ExpectStateIsTheFold("s2");
 }
 
+// Found in review: what a re-evaluation issues before a decision (a newer policy in force)
+// reaches linked subjects too.
+TEST_F(CasePipelineTest, WhatAReevaluationIssuesReachesLinkedSubjects) {
+  Report("r1", "s1", "spam");
+  Report("r2", "s1", "spam");  // 12 points
+  ASSERT_TRUE(Link("l-1", "s1", "s2").ok());
+  std::string text = std::string(kPolicy);
+  const std::string at48 = "      at: 48\n";
+  text.replace(text.find(at48), at48.size(), "      at: 10\n");  // close stores at 10 points
+  auto stricter = CompilePolicy(text, "v2.yaml");
+  ASSERT_TRUE(stricter.ok()) << stricter.status();
+  ASSERT_TRUE(enforcer_->ActivatePolicyAndWait(*stricter, "v2.yaml").ok());
+  clock_.Advance(absl::Hours(1));
+  Report("r3", "s1", "spam");  // re-evaluated first: deactivated; then decided
+  EXPECT_EQ(Standing("s1").standing(), v1::DEACTIVATED);
+  EXPECT_EQ(Standing("s2").standing(), v1::DEACTIVATED);
+  for (const char* s : {"s1", "s2"}) ExpectStateIsTheFold(s);
+}
+
 }  // namespace
 }  // namespace enforcer

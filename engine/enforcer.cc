@@ -123,12 +123,24 @@ absl::StatusOr<LedgerWrite> Enforcer::Apply(const v1::ReportViolationRequest& se
     RETURN_IF_ERROR(DecideFor(*policy, subjects[i], i == 0, recorded, now, view, &write, response));
   }
   // Actions that reach linked subjects, once every subject of the report is decided.
+  // That includes what a re-evaluation before the decision issued (a newer policy in force).
   for (int i = 0; i < response->decisions_size(); ++i) {
     const v1::Decision& d = response->decisions(i);
     const v1::SubjectState source = write.states[i];  // DecideFor stores one state per decision
-    for (const v1::Action& action : d.actions()) {
-      RETURN_IF_ERROR(PropagateToLinked(*policy, *policies_, source, action, d.violation_id(), now,
-                                        view, &write));
+    std::vector<std::pair<v1::Action, std::string>> issued;  // (action, cause)
+    for (const v1::LedgerEntry& e : write.entries) {
+      if (!e.has_reevaluation() || e.subject().kind() != d.subject().kind() ||
+          e.subject().id() != d.subject().id()) {
+        continue;
+      }
+      for (const v1::Action& a : e.reevaluation().actions_issued()) {
+        issued.push_back({a, absl::StrCat("r", e.sequence())});
+      }
+    }
+    for (const v1::Action& a : d.actions()) issued.push_back({a, d.violation_id()});
+    for (const auto& [action, cause] : issued) {
+      RETURN_IF_ERROR(
+          PropagateToLinked(*policy, *policies_, source, action, cause, now, view, &write));
     }
   }
   write.report.emplace();
