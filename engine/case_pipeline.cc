@@ -50,10 +50,6 @@ absl::Status CheckResend(const v1::StoredReport& earlier, const google::protobuf
                                                "a new request_id"));
 }
 
-bool SameSubject(const v1::Subject& a, const v1::Subject& b) {
-  return a.kind() == b.kind() && a.id() == b.id();
-}
-
 std::string Label(const v1::Subject& s) {
   return absl::StrCat(s.kind() == v1::CREATOR ? "creator '" : "seller '", s.id(), "'");
 }

@@ -5,19 +5,6 @@
 #include "engine/grpc_service.h"
 
 namespace enforcer {
-namespace {
-
-// Answers on the writer thread, once the write is durable.
-template <typename Response>
-CasePipeline::Callback<Response> FinishLater(grpc::ServerUnaryReactor* reactor,
-                                             Response* response) {
-  return [reactor, response](absl::StatusOr<Response> result) {
-    if (result.ok()) *response = *std::move(result);
-    reactor->Finish(ToGrpcStatus(result.status()));
-  };
-}
-
-}  // namespace
 
 grpc::ServerUnaryReactor* CasesService::RecordRemedy(grpc::CallbackServerContext* context,
                                                      const v1::RecordRemedyRequest* request,

@@ -11,19 +11,6 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
 }
 
-namespace {
-
-template <typename Response>
-grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
-                                 absl::StatusOr<Response> result, Response* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (result.ok()) *response = *std::move(result);
-  reactor->Finish(ToGrpcStatus(result.status()));
-  return reactor;
-}
-
-}  // namespace
-
 grpc::ServerUnaryReactor* EnforcerService::ReportViolation(
     grpc::CallbackServerContext* context, const v1::ReportViolationRequest* request,
     v1::ReportViolationResponse* response) {
@@ -40,13 +27,13 @@ grpc::ServerUnaryReactor* EnforcerService::ReportViolation(
 grpc::ServerUnaryReactor* EnforcerService::GetStanding(grpc::CallbackServerContext* context,
                                                        const v1::GetStandingRequest* request,
                                                        v1::GetStandingResponse* response) {
-  return Finish(context, enforcer_->GetStanding(*request), response);
+  return FinishNow(context, enforcer_->GetStanding(*request), response);
 }
 
 grpc::ServerUnaryReactor* EnforcerService::ListHistory(grpc::CallbackServerContext* context,
                                                        const v1::ListHistoryRequest* request,
                                                        v1::ListHistoryResponse* response) {
-  return Finish(context, enforcer_->ListHistory(*request), response);
+  return FinishNow(context, enforcer_->ListHistory(*request), response);
 }
 
 }  // namespace enforcer

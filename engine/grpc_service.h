@@ -5,13 +5,37 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
+#include <utility>
+
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "engine/enforcer.h"
 #include "proto/enforcer.grpc.pb.h"
 
 namespace enforcer {
 
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// Finishes a unary call now with `result`.
+template <typename Response>
+grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
+                                    absl::StatusOr<Response> result, Response* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (result.ok()) *response = *std::move(result);
+  reactor->Finish(ToGrpcStatus(result.status()));
+  return reactor;
+}
+
+// A callback that finishes a unary call later (on the writer thread, once durable).
+template <typename Response>
+std::function<void(absl::StatusOr<Response>)> FinishLater(grpc::ServerUnaryReactor* reactor,
+                                                          Response* response) {
+  return [reactor, response](absl::StatusOr<Response> result) {
+    if (result.ok()) *response = *std::move(result);
+    reactor->Finish(ToGrpcStatus(result.status()));
+  };
+}
 
 class EnforcerService final : public v1::Enforcer::CallbackService {
  public:

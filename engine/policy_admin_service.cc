@@ -67,24 +67,6 @@ grpc::ServerUnaryReactor* PolicyAdminService::ReevaluateSubjects(
 
 namespace {
 
-template <typename Response>
-grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
-                                 absl::StatusOr<Response> result, Response* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (result.ok()) *response = *std::move(result);
-  reactor->Finish(ToGrpcStatus(result.status()));
-  return reactor;
-}
-
-template <typename Response>
-std::function<void(absl::StatusOr<Response>)> FinishLater(grpc::ServerUnaryReactor* reactor,
-                                                          Response* response) {
-  return [reactor, response](absl::StatusOr<Response> result) {
-    if (result.ok()) *response = *std::move(result);
-    reactor->Finish(ToGrpcStatus(result.status()));
-  };
-}
-
 // Streams a simulation: progress while it runs, then the result. One write in flight at a time;
 // progress that arrives while a write is in flight replaces the waiting one.
 class SimulationReactor : public grpc::ServerWriteReactor<v1::SimulatePolicyProgress> {
@@ -149,19 +131,19 @@ grpc::ServerWriteReactor<v1::SimulatePolicyProgress>* PolicyAdminService::Simula
 grpc::ServerUnaryReactor* PolicyAdminService::GetPolicy(grpc::CallbackServerContext* context,
                                                         const v1::GetPolicyRequest*,
                                                         v1::GetPolicyResponse* response) {
-  return Finish(context, administration_->GetPolicy(), response);
+  return FinishNow(context, administration_->GetPolicy(), response);
 }
 
 grpc::ServerUnaryReactor* PolicyAdminService::ListPolicyVersions(
     grpc::CallbackServerContext* context, const v1::ListPolicyVersionsRequest* request,
     v1::ListPolicyVersionsResponse* response) {
-  return Finish(context, administration_->ListPolicyVersions(*request), response);
+  return FinishNow(context, administration_->ListPolicyVersions(*request), response);
 }
 
 grpc::ServerUnaryReactor* PolicyAdminService::ValidatePolicy(
     grpc::CallbackServerContext* context, const v1::ValidatePolicyRequest* request,
     v1::ValidatePolicyResponse* response) {
-  return Finish(context, administration_->ValidatePolicy(*request), response);
+  return FinishNow(context, administration_->ValidatePolicy(*request), response);
 }
 
 grpc::ServerUnaryReactor* PolicyAdminService::LoadPolicy(grpc::CallbackServerContext* context,
@@ -191,7 +173,7 @@ grpc::ServerUnaryReactor* PolicyAdminService::SetShadowPolicy(
 grpc::ServerUnaryReactor* PolicyAdminService::GetShadowReport(
     grpc::CallbackServerContext* context, const v1::GetShadowReportRequest* request,
     v1::ShadowReport* response) {
-  return Finish(context, shadow_->GetShadowReport(*request), response);
+  return FinishNow(context, shadow_->GetShadowReport(*request), response);
 }
 
 grpc::ServerUnaryReactor* PolicyAdminService::PromoteShadow(grpc::CallbackServerContext* context,

@@ -28,15 +28,6 @@ absl::Status CheckText(const std::string& text) {
   return absl::OkStatus();
 }
 
-absl::Status CheckWho(const std::string& actor, const std::string& message) {
-  RETURN_IF_ERROR(ValidateText("actor", actor, 128, true));
-  if (message.empty()) return absl::InvalidArgumentError("message: is required: say why");
-  if (message.size() > 2048) {
-    return absl::InvalidArgumentError("message: is over 2048 bytes");
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 v1::PolicyVersion ToPolicyVersion(const v1::PolicyActivation& a) {
@@ -113,7 +104,7 @@ absl::StatusOr<v1::ValidatePolicyResponse> PolicyAdministration::ValidatePolicy(
 
 void PolicyAdministration::LoadPolicy(const v1::LoadPolicyRequest& request, LoadCallback done) {
   absl::Status valid = CheckText(request.text());
-  if (valid.ok()) valid = CheckWho(request.actor(), request.message());
+  if (valid.ok()) valid = ValidateActorAndMessage(request.actor(), request.message(), true);
   if (!valid.ok()) {
     done(valid);
     return;
@@ -133,7 +124,7 @@ void PolicyAdministration::LoadPolicy(const v1::LoadPolicyRequest& request, Load
 void PolicyAdministration::RollbackPolicy(const v1::RollbackPolicyRequest& request,
                                           LoadCallback done) {
   absl::Status valid = ValidateText("version", request.version(), 128, true);
-  if (valid.ok()) valid = CheckWho(request.actor(), request.message());
+  if (valid.ok()) valid = ValidateActorAndMessage(request.actor(), request.message(), true);
   if (!valid.ok()) {
     done(valid);
     return;

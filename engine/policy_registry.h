@@ -23,7 +23,7 @@ namespace enforcer {
 // file path, "PolicyAdmin.LoadPolicy"), who made it and why. Implicit from a source alone.
 struct ActivationInfo {
   ActivationInfo(std::string source) : source(std::move(source)) {}  // NOLINT: implicit
-  ActivationInfo(const char* source) : source(source) {}              // NOLINT: implicit
+  ActivationInfo(const char* source) : source(source) {}             // NOLINT: implicit
   ActivationInfo(std::string source, std::string actor, std::string message)
       : source(std::move(source)), actor(std::move(actor)), message(std::move(message)) {}
   std::string source;

@@ -6,17 +6,12 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "engine/ledger_entries.h"
+#include "engine/report_validator.h"
 #include "rules/reevaluator.h"
 #include "rules/remedies.h"
 
 namespace enforcer {
-namespace {
-
-bool SameSubject(const v1::Subject& a, const v1::Subject& b) {
-  return a.kind() == b.kind() && a.id() == b.id();
-}
-
-}  // namespace
+namespace {}  // namespace
 
 absl::StatusOr<v1::SubjectState> StateUnderPolicy(const Policy& policy, PolicyRegistry& registry,
                                                   const v1::Subject& subject, absl::Time now,

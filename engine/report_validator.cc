@@ -109,6 +109,15 @@ absl::Status ValidateText(absl::string_view field, absl::string_view value, size
   return CheckId(field, value, max_bytes, required);
 }
 
+absl::Status ValidateActorAndMessage(absl::string_view actor, absl::string_view message,
+                                     bool message_required) {
+  absl::Status s = CheckId("actor", actor, ReportLimits::kMaxIdBytes, true);
+  if (!s.ok()) return s;
+  if (message_required && message.empty()) return Invalid("message", "is required: say why");
+  if (message.size() > 2048) return Invalid("message", "is over 2048 bytes");
+  return absl::OkStatus();
+}
+
 absl::Status ValidateTimestamp(absl::string_view field, const google::protobuf::Timestamp& ts) {
   // 0001-01-01 .. 9999-12-31, as google.protobuf.Timestamp defines.
   if (ts.seconds() < -62135596800 || ts.seconds() > 253402300799 || ts.nanos() < 0 ||

@@ -46,6 +46,16 @@ absl::Status ValidateTimestamp(absl::string_view field, const google::protobuf::
 // names it in the message.
 absl::Status ValidateSubject(const v1::Subject& subject, absl::string_view field = "subject");
 
+// Who asks (`actor`, required id) and why (`message`, at most 2048 bytes; required if
+// `message_required`), for the calls that change policy.
+absl::Status ValidateActorAndMessage(absl::string_view actor, absl::string_view message,
+                                     bool message_required);
+
+// Whether two subjects are the same.
+inline bool SameSubject(const v1::Subject& a, const v1::Subject& b) {
+  return a.kind() == b.kind() && a.id() == b.id();
+}
+
 // An id or a short text field: printable ASCII, at most `max_bytes`, present if `required`.
 absl::Status ValidateText(absl::string_view field, absl::string_view value, size_t max_bytes,
                           bool required);

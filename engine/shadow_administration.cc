@@ -16,15 +16,6 @@
 namespace enforcer {
 namespace {
 
-absl::Status CheckWho(const std::string& actor, const std::string& message, bool need_message) {
-  RETURN_IF_ERROR(ValidateText("actor", actor, 128, true));
-  if (need_message && message.empty()) {
-    return absl::InvalidArgumentError("message: is required: say why");
-  }
-  if (message.size() > 2048) return absl::InvalidArgumentError("message: is over 2048 bytes");
-  return absl::OkStatus();
-}
-
 absl::Status NoShadow() {
   return absl::FailedPreconditionError("no shadow policy is set (see SetShadowPolicy)");
 }
@@ -67,7 +58,7 @@ void ShadowAdministration::Record(std::shared_ptr<const Policy> policy, v1::Shad
 
 void ShadowAdministration::SetShadowPolicy(const v1::SetShadowPolicyRequest& request,
                                            Callback<v1::SetShadowPolicyResponse> done) {
-  absl::Status valid = CheckWho(request.actor(), request.message(), true);
+  absl::Status valid = ValidateActorAndMessage(request.actor(), request.message(), true);
   if (valid.ok() && request.text().empty()) valid = absl::InvalidArgumentError("text: is required");
   if (!valid.ok()) {
     done(valid);
@@ -142,7 +133,7 @@ absl::StatusOr<v1::ShadowReport> ShadowAdministration::GetShadowReport(
 
 void ShadowAdministration::PromoteShadow(const v1::PromoteShadowRequest& request,
                                          PolicyAdministration::LoadCallback done) {
-  absl::Status valid = CheckWho(request.actor(), request.message(), true);
+  absl::Status valid = ValidateActorAndMessage(request.actor(), request.message(), true);
   const std::shared_ptr<const Policy> policy = shadow_->policy();
   if (valid.ok() && policy == nullptr) valid = NoShadow();
   if (!valid.ok()) {
@@ -174,7 +165,7 @@ void ShadowAdministration::PromoteShadow(const v1::PromoteShadowRequest& request
 
 void ShadowAdministration::ClearShadow(const v1::ClearShadowRequest& request,
                                        Callback<v1::ClearShadowResponse> done) {
-  absl::Status valid = CheckWho(request.actor(), "", false);
+  absl::Status valid = ValidateActorAndMessage(request.actor(), "", false);
   if (!valid.ok()) {
     done(valid);
     return;

@@ -69,6 +69,12 @@ const CategoryPolicy* Policy::FindCategory(absl::string_view id) const {
   return it == c_.categories.end() ? nullptr : &it->second;
 }
 
+std::string ActionTypeName(v1::ActionType type) {
+  std::string name(absl::string_view(v1::ActionType_Name(type)).substr(7));
+  for (char& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return name;
+}
+
 std::string DisplayNameFromId(absl::string_view id) {
   std::string name(id);
   for (char& c : name) {

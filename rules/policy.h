@@ -55,6 +55,9 @@ int ActionRank(v1::ActionType type);
 // "ip_complaint_valid" -> "Ip complaint valid": what sellers read when a policy names none.
 std::string DisplayNameFromId(absl::string_view id);
 
+// An action type as a policy spells it: ACTION_RESTRICT_FEATURE -> "restrict_feature".
+std::string ActionTypeName(v1::ActionType type);
+
 // The ledger a subject kind writes to.
 LedgerKind LedgerOf(v1::SubjectKind kind);
 absl::string_view LedgerName(LedgerKind ledger);

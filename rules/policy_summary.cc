@@ -9,11 +9,6 @@
 namespace enforcer {
 namespace {
 
-std::string ActionTypeName(v1::ActionType type) {
-  // ACTION_RESTRICT_FEATURE -> restrict_feature, as the policy spells it.
-  return absl::AsciiStrToLower(absl::string_view(v1::ActionType_Name(type)).substr(7));
-}
-
 std::string Points(const CategoryPolicy& c) {
   if (!c.points_attribute.empty()) {
     int low = c.points_default, high = c.points_default;

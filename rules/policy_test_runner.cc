@@ -17,10 +17,6 @@ std::string Key(const v1::Subject& s) {
   return absl::StrCat(s.kind() == v1::CREATOR ? "creator " : "seller ", s.id());
 }
 
-std::string TypeName(v1::ActionType type) {
-  return absl::AsciiStrToLower(absl::string_view(v1::ActionType_Name(type)).substr(7));
-}
-
 // One case, run step by step.
 class CaseRun {
  public:
@@ -111,7 +107,7 @@ class CaseRun {
     std::vector<std::string> issued, fired;
     auto d = decisions_.find(Key(e.subject));
     if (d != decisions_.end()) {
-      for (const v1::Action& a : d->second.actions()) issued.push_back(TypeName(a.type()));
+      for (const v1::Action& a : d->second.actions()) issued.push_back(ActionTypeName(a.type()));
       for (const v1::RuleFiring& f : d->second.rules_fired()) fired.push_back(f.rule_id());
     }
     const std::string context = absl::StrCat(" (this step fired: [", absl::StrJoin(fired, ", "),

@@ -9,8 +9,7 @@ namespace enforcer {
 namespace {
 
 std::string ActionName(const v1::Action& a) {
-  std::string name =
-      absl::AsciiStrToLower(absl::string_view(v1::ActionType_Name(a.type())).substr(7));
+  std::string name = ActionTypeName(a.type());
   if (!a.feature().empty()) absl::StrAppend(&name, " ", a.feature());
   return name;
 }
