@@ -140,7 +140,16 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   d->admin_service_ = std::make_unique<PolicyAdminService>(
       d->sweeper_.get(), d->administration_.get(), d->simulator_.get(), d->shadow_admin_.get());
   d->cases_ = std::make_unique<CasePipeline>(d->writer_.get(), d->clock_.get(), d->policies_.get());
-  d->cases_service_ = std::make_unique<CasesService>(d->cases_.get());
+  d->appeals_ = std::make_unique<AppealPipeline>(d->store_.get(), d->writer_.get(),
+                                                 d->clock_.get(), d->policies_.get());
+  d->staff_ = std::make_unique<StaffPipeline>(d->writer_.get(), d->clock_.get(), d->policies_.get());
+  d->viewer_ = std::make_unique<CaseViewer>(d->store_.get(), d->clock_.get(), d->policies_.get());
+  d->complainants_ = std::make_unique<ComplainantRecords>(d->store_.get(), d->clock_.get(),
+                                                          d->policies_.get());
+  d->audit_ = std::make_unique<AuditReader>(d->store_.get());
+  d->cases_service_ = std::make_unique<CasesService>(
+      CasesParts{d->cases_.get(), d->appeals_.get(), d->staff_.get(), d->viewer_.get(),
+                 d->complainants_.get(), d->audit_.get()});
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -198,6 +207,11 @@ void Daemon::Shutdown() {
   simulator_.reset();
   shadow_admin_.reset();
   cases_service_.reset();
+  audit_.reset();
+  complainants_.reset();
+  viewer_.reset();
+  staff_.reset();
+  appeals_.reset();
   cases_.reset();
   sweeper_.reset();
   service_.reset();

@@ -80,6 +80,11 @@ class Daemon {
   std::unique_ptr<PolicySimulator> simulator_;
   std::unique_ptr<PolicyAdminService> admin_service_;
   std::unique_ptr<CasePipeline> cases_;
+  std::unique_ptr<AppealPipeline> appeals_;
+  std::unique_ptr<StaffPipeline> staff_;
+  std::unique_ptr<CaseViewer> viewer_;
+  std::unique_ptr<ComplainantRecords> complainants_;
+  std::unique_ptr<AuditReader> audit_;
   std::unique_ptr<CasesService> cases_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

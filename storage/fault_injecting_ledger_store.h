@@ -121,6 +121,25 @@ class FaultInjectingLedgerStore : public LedgerStore {
     if (fail_reads_) return ReadFailure();
     return real_->ReadShadowDecisions(from, limit);
   }
+  absl::StatusOr<std::vector<std::string>> FindComplaints(absl::string_view rights_holder_id,
+                                                          absl::string_view object_id) override {
+    if (fail_reads_) return ReadFailure();
+    return real_->FindComplaints(rights_holder_id, object_id);
+  }
+  absl::StatusOr<std::vector<v1::ComplaintDay>> ReadComplaintDays(
+      absl::string_view rights_holder_id) override {
+    if (fail_reads_) return ReadFailure();
+    return real_->ReadComplaintDays(rights_holder_id);
+  }
+  absl::StatusOr<std::vector<v1::LedgerEntry>> ListOpenAppeals(uint64_t after_sequence,
+                                                               size_t limit) override {
+    if (fail_reads_) return ReadFailure();
+    return real_->ListOpenAppeals(after_sequence, limit);
+  }
+  absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) override {
+    if (fail_reads_) return ReadFailure();
+    return real_->ListAudit(query);
+  }
   uint64_t LastSequence() const override { return real_->LastSequence(); }
   bool StateRebuildPending() const override { return real_->StateRebuildPending(); }
   // A write, so it fails with the commits.

@@ -27,6 +27,7 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "proto/enforcer.pb.h"
+#include "proto/cases.pb.h"
 #include "proto/ledger.pb.h"
 #include "proto/policy_admin.pb.h"
 
@@ -58,6 +59,25 @@ struct LedgerWrite {
   // Shadow mode: the shadow policy set or cleared (empty text), and decisions made under it.
   std::optional<v1::ShadowSetting> shadow_setting;
   std::vector<v1::ShadowDecision> shadow_decisions;
+  // Audit entries for the staff, appeal and policy actions among `entries` (or the activation),
+  // keyed by their sequence. Append-only: the store has no call that changes or removes one.
+  std::vector<v1::AuditEntry> audit;
+};
+
+struct AuditQuery {
+  // Each set field narrows the list.
+  std::optional<v1::Subject> subject;
+  std::string actor;
+  absl::Time start = absl::InfinitePast();
+  absl::Time end = absl::InfiniteFuture();
+  int page_size = 100;
+  std::string page_token;
+};
+
+struct AuditPage {
+  // Newest first.
+  std::vector<v1::AuditEntry> entries;
+  std::string next_page_token;
 };
 
 struct HistoryQuery {
@@ -158,6 +178,22 @@ class LedgerStore {
   // Shadow decisions with sequence >= `from`, in sequence order, at most `limit`.
   virtual absl::StatusOr<std::vector<v1::ShadowDecision>> ReadShadowDecisions(uint64_t from,
                                                                               size_t limit) = 0;
+
+  // Derived from committed entries (in the same batch):
+  // - complaints: the violation ids a rights holder's complaints about one object produced, in
+  //   recording order (what RetractComplaint by rights holder and object voids);
+  virtual absl::StatusOr<std::vector<std::string>> FindComplaints(
+      absl::string_view rights_holder_id, absl::string_view object_id) = 0;
+  // - a rights holder's per-day tallies (by the UTC day its complaint was recorded): complaints,
+  //   and how many of them were later overturned on appeal or retracted. Oldest day first.
+  virtual absl::StatusOr<std::vector<v1::ComplaintDay>> ReadComplaintDays(
+      absl::string_view rights_holder_id) = 0;
+  // - open appeals: appeal entries not yet followed by a resolution, oldest first, those with a
+  //   sequence above `after_sequence`, at most `limit`.
+  virtual absl::StatusOr<std::vector<v1::LedgerEntry>> ListOpenAppeals(uint64_t after_sequence,
+                                                                       size_t limit) = 0;
+  // - the audit (LedgerWrite::audit), newest first. INVALID_ARGUMENT for a malformed token.
+  virtual absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) = 0;
 
   // The highest entry sequence ever committed (0 for a new store). Sequences are global.
   virtual uint64_t LastSequence() const = 0;

@@ -236,6 +236,21 @@ class RocksDbLedgerStore final : public LedgerStore {
     return out;
   }
 
+  // PLACEHOLDER: the derived indexes are being implemented.
+  absl::StatusOr<std::vector<std::string>> FindComplaints(absl::string_view,
+                                                          absl::string_view) override {
+    return absl::UnimplementedError("FindComplaints: not yet");
+  }
+  absl::StatusOr<std::vector<v1::ComplaintDay>> ReadComplaintDays(absl::string_view) override {
+    return absl::UnimplementedError("ReadComplaintDays: not yet");
+  }
+  absl::StatusOr<std::vector<v1::LedgerEntry>> ListOpenAppeals(uint64_t, size_t) override {
+    return absl::UnimplementedError("ListOpenAppeals: not yet");
+  }
+  absl::StatusOr<AuditPage> ListAudit(const AuditQuery&) override {
+    return absl::UnimplementedError("ListAudit: not yet");
+  }
+
   uint64_t LastSequence() const override { return last_sequence_.load(std::memory_order_acquire); }
 
   bool StateRebuildPending() const override {
