@@ -38,7 +38,9 @@ void AddToBuckets(const ViolationFacts& v, int64_t day, v1::SubjectState* state)
   for (v1::WindowBucket& b : *state->mutable_buckets()) {
     if (b.day() == day && b.recorded_day() == recorded_day && b.category() == v.category &&
         b.source() == v.source && b.region() == v.region && b.severity() == v.severity &&
-        b.notice_id() == v.notice_id && SameAttributes(b, v)) {
+        b.notice_id() == v.notice_id && SameAttributes(b, v) &&
+        b.has_points_override() == v.points_override.has_value() &&
+        (!v.points_override || b.points_override() == *v.points_override)) {
       b.set_count(b.count() + 1);
       return;
     }
@@ -51,6 +53,7 @@ void AddToBuckets(const ViolationFacts& v, int64_t day, v1::SubjectState* state)
   b->set_severity(v.severity);
   b->set_notice_id(v.notice_id);
   b->set_recorded_day(recorded_day);
+  if (v.points_override) b->set_points_override(*v.points_override);
   for (const auto& [name, value] : v.attributes) {
     v1::ReportAttribute* a = b->add_attributes();
     a->set_name(name);
@@ -129,6 +132,15 @@ void PruneState(const Policy* policy, absl::Time now, v1::SubjectState* state) {
   actions->erase(std::remove_if(actions->begin(), actions->end(),
                                 [&](const v1::Action& a) { return !IsActive(a, now); }),
                  actions->end());
+  auto* snoozes = state->mutable_snoozes();
+  snoozes->erase(
+      std::remove_if(snoozes->begin(), snoozes->end(),
+                     [&](const v1::RuleSnooze& z) { return FromProtoTime(z.until()) <= now; }),
+      snoozes->end());
+  auto* lifts = state->mutable_staff_lifted();
+  lifts->erase(std::remove_if(lifts->begin(), lifts->end(),
+                              [&](const v1::StaffLift& l) { return !IsActive(l.action(), now); }),
+               lifts->end());
   // Remedies matter for as long as anything they ended could have run (windows and durations are
   // capped at kAggregateRetentionDays).
   const int64_t oldest_remedy = (UnixDay(now) - kAggregateRetentionDays) * 86400;

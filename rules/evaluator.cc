@@ -103,6 +103,7 @@ class Decider {
   void AskLevel(const std::string& rule_id, const std::string& reason,
                 const std::vector<ActionSpec>& actions, absl::Time hold_until) {
     for (const ActionSpec& asked : actions) {
+      if (LiftedByStaff(rule_id, asked)) continue;
       const ActionSpec spec = GraceLeft(rule_id, asked);
       absl::Time ends = absl::InfiniteFuture();
       if (spec.duration) {
@@ -125,6 +126,38 @@ class Decider {
     spec.grace.reset();
     if (effective > now_) spec.grace = effective - now_;
     return spec;
+  }
+  // Staff silenced the rule for this subject (Cases.SnoozeRule).
+  bool Snoozed(const std::string& rule_id) const {
+    for (const v1::RuleSnooze& z : out_->state.snoozes()) {
+      if (z.rule_id() == rule_id && FromProtoTime(z.since()) <= now_ &&
+          now_ < FromProtoTime(z.until())) {
+        return true;
+      }
+    }
+    return false;
+  }
+  // Staff lifted this rule's action (see StaffLift in ledger.proto): its level holding does not
+  // bring it back while the lifted action would still have run.
+  bool LiftedByStaff(const std::string& rule_id, const ActionSpec& spec) const {
+    for (const v1::StaffLift& l : out_->state.staff_lifted()) {
+      const v1::Action& a = l.action();
+      if (a.rule_id() == rule_id && a.type() == spec.type && a.feature() == spec.feature &&
+          FromProtoTime(l.lifted_at()) <= now_ && EndOf(a) > now_) {
+        return true;
+      }
+    }
+    return false;
+  }
+  // The rule no longer holds: a fresh crossing acts again despite earlier staff lifts.
+  void ForgetStaffLifts(const std::string& rule_id) {
+    auto* lifts = out_->state.mutable_staff_lifted();
+    for (int i = lifts->size() - 1; i >= 0; --i) {
+      if (lifts->Get(i).action().rule_id() == rule_id &&
+          FromProtoTime(lifts->Get(i).lifted_at()) <= now_) {
+        lifts->DeleteSubrange(i, 1);
+      }
+    }
   }
   const v1::Action* RunningAction(const std::string& rule_id, const ActionSpec& spec) const {
     for (const v1::Action& a : out_->state.actions()) {
@@ -193,7 +226,11 @@ void Decider::TakeDown(const CategoryPolicy& category) {
 void Decider::Milestones(const PointsScore& before, const PointsScore& after, int64_t points) {
   const LedgerKind ledger = LedgerOf(out_->state.subject().kind());
   for (const auto& [threshold, rule] : ResolvedLadder(policy_, after, ledger)) {
-    if (!after.Holds(*rule)) continue;
+    if (!after.Holds(*rule)) {
+      ForgetStaffLifts(rule->id);
+      continue;
+    }
+    if (Snoozed(rule->id)) continue;
     const bool crossed = !before.Holds(*rule);
     const std::string why =
         crossed ? absl::StrCat("active violation points reached ", after.active_points(), " (+",
@@ -230,8 +267,12 @@ void Decider::CountRules() {
     if (!rule.AppliesTo(ledger) || !CountRuleMatches(rule, self)) continue;
     // A violation already outside its region's window triggers nothing.
     if (day <= today_ - policy_.CountWindowDays(rule, v_.region)) continue;
+    if (Snoozed(rule.id)) continue;
     const CountScore count(policy_, rule, out_->state, self, today_);
-    if (!count.Holds()) continue;
+    if (!count.Holds()) {
+      ForgetStaffLifts(rule.id);
+      continue;
+    }
     const bool reached = count.count() == count.threshold();
     const std::string why = absl::StrCat(
         count.count(), " ", CountFilterText(policy_, rule, v_), " within ", count.window_days(),
@@ -272,8 +313,11 @@ void Decider::UpdateCycle(const CategoryPolicy& category, v1::SubjectState* stat
   }
   auto attribute = v_.attributes.find(category.points_attribute);
   const int points =
-      policy_.Points(category, v_.severity, v_.region,
-                     attribute == v_.attributes.end() ? "" : absl::string_view(attribute->second));
+      v_.points_override
+          ? *v_.points_override
+          : policy_.Points(
+                category, v_.severity, v_.region,
+                attribute == v_.attributes.end() ? "" : absl::string_view(attribute->second));
   if (points <= 0) return;
   const int64_t recorded_day =
       UnixDay(v_.recorded_at == absl::InfinitePast() ? now_ : v_.recorded_at);

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,9 @@ struct ViolationFacts {
   absl::Time recorded_at = absl::InfinitePast();
   // Object actions (take-down) are emitted once per violation, on the first subject evaluated.
   bool emit_object_actions = true;
+  // Set when an appeal reduced the violation's points (or a notifier's reports count none): it
+  // counts this many points under any policy.
+  std::optional<int> points_override;
 };
 
 // The facts of a recorded violation (its report as recorded).

@@ -76,9 +76,17 @@ struct ActionSpec {
 };
 
 // How a seller appeals a decision: every action's notice says how and by when (DSA Art. 17).
+// Cases.FileAppeal enforces the terms: an appeal is filed within `within_days` of the decision,
+// at most `per_violation` times per violation, and a further one (after a rejection) within
+// `after_rejection_within_days` of the rejection (TikTok Shop: 30 days, then 15).
 struct AppealTerms {
   int within_days = 30;
   std::string instructions = "Reply to this notice to appeal.";
+  int per_violation = 2;
+  // nullopt: `within_days` again.
+  std::optional<int> after_rejection_within_days;
+  // Whether the violation's pending actions wait while its appeal is open.
+  bool pauses_pending = false;
 };
 
 struct CategoryPolicy {

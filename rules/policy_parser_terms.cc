@@ -51,10 +51,26 @@ void PolicyParser::CheckNoOwnWindows() {
 }
 
 void PolicyParser::ParseAppeals(const YAML::Node& node) {
-  auto f = ReadMap(node, "appeals", {"within", "instructions"}, {"within", "instructions"});
+  auto f = ReadMap(node, "appeals",
+                   {"within", "instructions", "per_violation", "after_rejection_within",
+                    "pauses_pending"},
+                   {"within", "instructions"});
   if (!f) return;
   if (f->count("within")) {
     ReadDays((*f)["within"].value, "appeals.within", &c_.appeals.within_days);
+  }
+  if (f->count("per_violation")) {
+    ReadInt((*f)["per_violation"].value, "appeals.per_violation", 1, 10,
+            &c_.appeals.per_violation);
+  }
+  if (f->count("after_rejection_within")) {
+    int days = 0;
+    if (ReadDays((*f)["after_rejection_within"].value, "appeals.after_rejection_within", &days)) {
+      c_.appeals.after_rejection_within_days = days;
+    }
+  }
+  if (f->count("pauses_pending")) {
+    ReadBool((*f)["pauses_pending"].value, "appeals.pauses_pending", &c_.appeals.pauses_pending);
   }
   if (f->count("instructions")) {
     const YAML::Node& n = (*f)["instructions"].value;

@@ -7,6 +7,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "proto/timestamp.h"
 #include "rules/action_planner.h"
+#include "rules/case_events.h"
 #include "rules/notices.h"
 #include "rules/remedies.h"
 #include "rules/scoring.h"
@@ -31,6 +32,17 @@ v1::ActionLift Lift(const v1::Action& action, const Policy& policy, std::string 
   return lift;
 }
 
+// Staff lifted this rule's action after the replay's one began: it is not issued again.
+bool LiftedByStaff(const v1::SubjectState& current, const v1::Action& desired) {
+  for (const v1::StaffLift& l : current.staff_lifted()) {
+    if (SameRule(l.action(), desired) &&
+        FromProtoTime(desired.starts_at()) <= FromProtoTime(l.lifted_at())) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Sorts what the subject has in force against what the replay has, rule by rule: kept as it is,
 // lifted, or (for permanent actions the replay lacks) kept for review. Returns what the replay has
 // that must be issued.
@@ -38,11 +50,13 @@ std::vector<const v1::Action*> Match(const Policy& policy, const v1::SubjectStat
                                      const v1::SubjectState& desired, absl::Time now,
                                      v1::Reevaluation* record, v1::SubjectState* kept) {
   std::vector<bool> used(desired.actions_size(), false);
+  for (int j = 0; j < desired.actions_size(); ++j)
+    used[j] = LiftedByStaff(current, desired.actions(j));
   std::vector<const v1::Action*> to_issue;
   for (const v1::Action& c : current.actions()) {
     if (!IsActive(c, now)) continue;
-    if (c.rule_id() == kLinkedSubjectRuleId) {
-      // It follows the linked subject, not this subject's violations.
+    if (c.rule_id() == kLinkedSubjectRuleId || c.rule_id() == kStaffRuleId) {
+      // It follows the linked subject, or staff's judgement, not this subject's violations.
       *kept->add_actions() = c;
       continue;
     }
@@ -52,7 +66,9 @@ std::vector<const v1::Action*> Match(const Policy& policy, const v1::SubjectStat
         match = j;
     }
     if (match >= 0) used[match] = true;
-    if (match >= 0 && EndOf(c) == EndOf(desired.actions(match))) {
+    // Staff set its end, or an open appeal holds it: kept as it is while the rule still wants it.
+    const bool held = c.staff_adjusted() || !c.paused_by_appeal().empty();
+    if (match >= 0 && (held || EndOf(c) == EndOf(desired.actions(match)))) {
       *kept->add_actions() = c;
     } else if (!c.has_expires_at()) {
       // Permanent: undone only by staff. It covers whatever the policy would have instead.
@@ -140,16 +156,36 @@ std::vector<RecordedViolation> RecordedViolations(const std::vector<v1::LedgerEn
     } else if (e.has_decision()) {
       auto it = facts.find(e.decision().violation_id());
       if (it != facts.end()) out.push_back({it->second, FromProtoTime(e.decision().decided_at())});
+    } else if (e.has_violation_void()) {
+      ApplyVoid(e.violation_void(), &out);
     }
   }
   return out;
 }
 
+bool ApplyVoid(const v1::ViolationVoid& v, std::vector<RecordedViolation>* violations) {
+  for (auto it = violations->begin(); it != violations->end(); ++it) {
+    if (it->facts.violation_id != v.violation_id()) continue;
+    if (v.reduced()) {
+      it->facts.points_override = v.points();
+    } else {
+      violations->erase(it);
+    }
+    return true;
+  }
+  return false;
+}
+
 v1::SubjectState ReplayUnder(const Policy& policy, const v1::Subject& subject,
                              const std::vector<RecordedViolation>& violations, absl::Time now,
-                             const google::protobuf::RepeatedPtrField<v1::RemedyFact>& remedies) {
+                             const google::protobuf::RepeatedPtrField<v1::RemedyFact>& remedies,
+                             const v1::SubjectState* staff) {
   v1::SubjectState state;
   *state.mutable_subject() = subject;
+  if (staff != nullptr) {
+    *state.mutable_snoozes() = staff->snoozes();
+    *state.mutable_staff_lifted() = staff->staff_lifted();
+  }
   const LedgerKind ledger = LedgerOf(subject.kind());
   int next_remedy = 0;
   // Remedies are replayed where they happened, between the violations, under this policy's
@@ -208,8 +244,9 @@ ReevaluationOutcome Reevaluate(const Policy& policy, const Policy* previous,
                                  " became active after this subject's last decision; re-evaluated "
                                  "as if it had always been in force"));
 
-  out.state = ReplayUnder(policy, current.subject(), violations, now, current.remedies());
+  out.state = ReplayUnder(policy, current.subject(), violations, now, current.remedies(), &current);
   *out.state.mutable_links() = current.links();
+  *out.state.mutable_open_appeals() = current.open_appeals();
   v1::SubjectState kept;
   *kept.mutable_subject() = current.subject();
   Reconcile(policy, current, out.state, now, id_prefix, &record, &kept);
@@ -219,170 +256,6 @@ ReevaluationOutcome Reevaluate(const Policy& policy, const Policy* previous,
   record.set_active_points(SaturateToInt32(after.active_points()));
   record.set_standing_after(DeriveStanding(out.state.actions(), now));
   *record.mutable_tier_after() = TierOf(policy, after, LedgerOf(current.subject().kind()));
-  return out;
-}
-
-namespace {
-
-// Empty if equal; otherwise the first differences, for the report. A re-evaluation's `reason`
-// is an explanation (a repair prefixes it), not an outcome, so it is not compared.
-std::string Differences(const google::protobuf::Message& recorded,
-                        const google::protobuf::Message& rerun) {
-  std::string diff;
-  google::protobuf::util::MessageDifferencer differencer;
-  if (const auto* field = v1::Reevaluation::descriptor()->FindFieldByName("reason");
-      recorded.GetDescriptor() == v1::Reevaluation::descriptor()) {
-    differencer.IgnoreField(field);
-  }
-  differencer.ReportDifferencesToString(&diff);
-  if (differencer.Compare(recorded, rerun)) return "";
-  if (diff.size() > 300) diff = absl::StrCat(diff.substr(0, 300), "...");
-  return diff;
-}
-
-bool HasTakeDown(const v1::Decision& d) {
-  for (const v1::Action& a : d.actions()) {
-    if (a.type() == v1::ACTION_TAKE_DOWN) return true;
-  }
-  return false;
-}
-
-// A decision whose policy is unknown: take its facts and actions as recorded.
-void FoldAsRecorded(const RecordedViolation& rv, const v1::Decision& d, v1::SubjectState* state) {
-  PruneState(nullptr, rv.decided_at, state);
-  ViolationFacts facts = rv.facts;
-  facts.recorded_at = rv.decided_at;
-  FoldViolationFacts(facts, state);
-  for (const v1::Supersession& s : d.superseded()) {
-    if (s.action().action_id().empty()) continue;
-    auto* actions = state->mutable_actions();
-    for (int i = actions->size() - 1; i >= 0; --i) {
-      if (actions->Get(i).action_id() == s.action().action_id() &&
-          actions->Get(i).type() == s.superseded_by_type()) {
-        actions->DeleteSubrange(i, 1);
-      }
-    }
-  }
-  for (const v1::Action& a : d.actions()) {
-    if (a.type() != v1::ACTION_TAKE_DOWN) *state->add_actions() = a;
-  }
-  state->set_policy_version(d.policy_version());
-}
-
-void RemoveAction(const std::string& action_id, v1::SubjectState* state) {
-  auto* actions = state->mutable_actions();
-  for (int i = actions->size() - 1; i >= 0; --i) {
-    if (actions->Get(i).action_id() == action_id) actions->DeleteSubrange(i, 1);
-  }
-}
-
-// Remedies, links and propagated actions are folded as recorded: what they did is in the entry.
-void ApplyRecordedRemedy(const v1::Remedy& r, v1::SubjectState* state) {
-  v1::RemedyFact* fact = state->add_remedies();
-  *fact->mutable_recorded_at() = r.recorded_at();
-  fact->set_remedy(r.remedy());
-  fact->set_violation_id(r.violation_id());
-  fact->set_points_cap(r.points_restored());  // what ApplyRemedy restored then
-  for (const v1::ActionLift& lift : r.actions_ended())
-    RemoveAction(lift.action().action_id(), state);
-}
-
-void ApplyRecordedLink(const v1::SubjectLink& link, v1::SubjectState* state) {
-  for (const v1::SubjectLink& s : state->links()) {
-    if (s.linked().kind() == link.linked().kind() && s.linked().id() == link.linked().id()) return;
-  }
-  *state->add_links() = link;
-}
-
-void ApplyRecordedPropagation(const v1::Propagation& p, v1::SubjectState* state) {
-  for (const v1::Supersession& s : p.superseded()) {
-    if (s.action().action_id().empty() || s.action().type() != s.superseded_by_type()) continue;
-    RemoveAction(s.action().action_id(), state);  // replaced by an extension
-  }
-  for (const v1::Action& a : p.actions_issued()) *state->add_actions() = a;
-}
-
-void ApplyRecordedReevaluation(const v1::Reevaluation& r, v1::SubjectState* state) {
-  for (const v1::ActionLift& lift : r.actions_lifted()) {
-    auto* actions = state->mutable_actions();
-    for (int i = actions->size() - 1; i >= 0; --i) {
-      if (actions->Get(i).action_id() == lift.action().action_id()) actions->DeleteSubrange(i, 1);
-    }
-  }
-  for (const v1::Action& a : r.actions_issued()) *state->add_actions() = a;
-  state->set_policy_version(r.policy_version());
-}
-
-}  // namespace
-
-FoldResult FoldLedger(const PolicyResolver& policies, const v1::Subject& subject,
-                      const std::vector<v1::LedgerEntry>& log, absl::Time now) {
-  FoldResult out;
-  *out.state.mutable_subject() = subject;
-  const LedgerKind ledger = LedgerOf(subject.kind());
-  std::map<std::string, ViolationFacts> recorded;
-  for (const v1::LedgerEntry& e : log) {
-    if (e.has_violation()) {
-      recorded[e.violation().violation_id()] = FactsOf(e.violation());
-    } else if (e.has_decision()) {
-      const v1::Decision& d = e.decision();
-      auto it = recorded.find(d.violation_id());
-      if (it == recorded.end()) {
-        out.disagreements.push_back(
-            absl::StrCat(d.violation_id(), ": decision without its violation"));
-        continue;
-      }
-      RecordedViolation rv{it->second, FromProtoTime(d.decided_at())};
-      const Policy* policy = policies(d.policy_version());
-      const CategoryPolicy* category = policy ? policy->FindCategory(rv.facts.category) : nullptr;
-      if (category != nullptr && category->CountsFor(ledger)) {
-        rv.facts.emit_object_actions = HasTakeDown(d);
-        Evaluation eval = EvaluateViolation(*policy, std::move(out.state), rv.facts, rv.decided_at);
-        if (std::string diff = Differences(d, eval.decision); !diff.empty()) {
-          out.disagreements.push_back(
-              absl::StrCat(d.violation_id(), ": re-running the decision under ",
-                           d.policy_version().substr(0, 19),
-                           " gives a different result than the recorded one: ", diff));
-        }
-        out.state = std::move(eval.state);
-      } else {
-        FoldAsRecorded(rv, d, &out.state);
-        ++out.folded_as_recorded;
-      }
-      rv.facts.emit_object_actions = true;
-      out.violations.push_back(std::move(rv));
-    } else if (e.has_reevaluation()) {
-      const v1::Reevaluation& r = e.reevaluation();
-      const Policy* policy = policies(r.policy_version());
-      if (policy == nullptr) {
-        ApplyRecordedReevaluation(r, &out.state);
-        continue;
-      }
-      // Resolved before the state is moved into the call.
-      const Policy* previous = policies(out.state.policy_version());
-      ReevaluationOutcome redo =
-          Reevaluate(*policy, previous, std::move(out.state), out.violations,
-                     FromProtoTime(r.decided_at()), absl::StrCat("r", e.sequence()));
-      if (std::string diff = Differences(r, redo.record); !diff.empty()) {
-        out.disagreements.push_back(
-            absl::StrCat("r", e.sequence(), ": re-running the re-evaluation under ",
-                         r.policy_version().substr(0, 19),
-                         " gives a different result than the recorded one: ", diff));
-      }
-      out.state = std::move(redo.state);
-    } else if (e.has_remedy()) {
-      PruneState(policies(out.state.policy_version()), FromProtoTime(e.remedy().recorded_at()),
-                 &out.state);
-      ApplyRecordedRemedy(e.remedy(), &out.state);
-    } else if (e.has_link()) {
-      ApplyRecordedLink(e.link(), &out.state);
-    } else if (e.has_propagation()) {
-      PruneState(policies(out.state.policy_version()), FromProtoTime(e.propagation().decided_at()),
-                 &out.state);
-      ApplyRecordedPropagation(e.propagation(), &out.state);
-    }
-  }
-  PruneState(policies(out.state.policy_version()), now, &out.state);
   return out;
 }
 

@@ -40,14 +40,21 @@ bool NeedsReevaluation(const v1::SubjectState& state, const Policy& policy,
                        const Policy* decided_under);
 
 // The violations recorded in a subject's ledger (oldest first), each with its decision time.
+// Voided violations are left out; reduced ones carry their reduced points (points_override).
 std::vector<RecordedViolation> RecordedViolations(const std::vector<v1::LedgerEntry>& log);
 
+// Applies a void (or reduction) to `violations`. False if the violation is not among them.
+bool ApplyVoid(const v1::ViolationVoid& v, std::vector<RecordedViolation>* violations);
+
 // The subject's state at `now` had `policy` always been in force: `violations` (in ledger order)
-// replayed from nothing, each at the time it was decided.
+// replayed from nothing, each at the time it was decided, with `remedies` where they happened.
+// `staff` (the subject's current state, if given) supplies the rules staff snoozed and the
+// actions staff lifted, which the replay honours from when they were recorded.
 v1::SubjectState ReplayUnder(const Policy& policy, const v1::Subject& subject,
                              const std::vector<RecordedViolation>& violations, absl::Time now,
                              const google::protobuf::RepeatedPtrField<v1::RemedyFact>& remedies =
-                                 google::protobuf::RepeatedPtrField<v1::RemedyFact>());
+                                 google::protobuf::RepeatedPtrField<v1::RemedyFact>(),
+                             const v1::SubjectState* staff = nullptr);
 
 struct ReevaluationOutcome {
   v1::Reevaluation record;

@@ -192,8 +192,10 @@ PointsScore::PointsScore(const Policy& policy, const v1::SubjectState& state, in
     // A category the policy in force no longer defines, or no longer counts against this ledger.
     if (category == nullptr || !category->CountsFor(ledger)) continue;
     const int window = policy.WindowDays(*category, b.region());
-    const int points = policy.Points(*category, b.severity(), b.region(),
-                                     AttributeValue(b, category->points_attribute));
+    const int points = b.has_points_override()
+                           ? b.points_override()
+                           : policy.Points(*category, b.severity(), b.region(),
+                                           AttributeValue(b, category->points_attribute));
     scored.push_back({b.day(), category, window, ExpireDay(policy, state, *category, b), b.count(),
                       points, &b.region(), &b.notice_id(),
                       b.recorded_day() != 0 ? b.recorded_day() : b.day()});
