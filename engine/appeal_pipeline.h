@@ -9,6 +9,8 @@
 #define ENFORCERD_ENGINE_APPEAL_PIPELINE_H_
 
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "engine/clock.h"
@@ -47,6 +49,22 @@ class AppealPipeline {
   absl::StatusOr<v1::ListAppealsResponse> ListAppeals(const v1::ListAppealsRequest& request);
 
  private:
+  absl::StatusOr<LedgerWrite> ApplyFile(const v1::FileAppealRequest& request, LedgerView& view,
+                                        v1::FileAppealResponse* response);
+  absl::StatusOr<LedgerWrite> ApplyResolve(const v1::ResolveAppealRequest& request,
+                                           LedgerView& view, v1::ResolveAppealResponse* response);
+  absl::StatusOr<LedgerWrite> ApplyRetract(const v1::RetractComplaintRequest& request,
+                                           LedgerView& view,
+                                           v1::RetractComplaintResponse* response);
+  // The violations a retraction names (committed complaints only for rights holder + object).
+  absl::StatusOr<std::vector<std::string>> RetractedViolations(
+      const v1::RetractComplaintRequest& request, LedgerView& view);
+  template <typename Request, typename Response>
+  void Submit(const Request& request, Callback<Response> done,
+              absl::StatusOr<LedgerWrite> (AppealPipeline::*apply)(const Request&, LedgerView&,
+                                                                   Response*));
+  absl::Time Now();
+
   LedgerStore* const store_;
   LedgerWriter* const writer_;
   Clock* const clock_;

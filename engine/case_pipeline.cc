@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
+#include "engine/idempotency.h"
 #include "engine/ledger_entries.h"
 #include "engine/propagation.h"
 #include "engine/report_validator.h"
@@ -22,14 +23,10 @@ namespace {
 constexpr size_t kMaxIdBytes = 128;
 constexpr size_t kMaxNoteBytes = 2048;
 
-// Idempotency keys of remedies and links share the report store with report ids; the \x1f
-// separator (never in a report id, which is printable ASCII) keeps the namespaces apart.
 std::string RemedyKey(const std::string& request_id) {
-  return absl::StrCat("\x1fremedy\x1f", request_id);
+  return IdempotencyKey("remedy", request_id);
 }
-std::string LinkKey(const std::string& request_id) {
-  return absl::StrCat("\x1flink\x1f", request_id);
-}
+std::string LinkKey(const std::string& request_id) { return IdempotencyKey("link", request_id); }
 
 absl::Status CheckNote(absl::string_view field, absl::string_view value, size_t max_bytes,
                        bool required) {
@@ -40,14 +37,6 @@ absl::Status CheckNote(absl::string_view field, absl::string_view value, size_t 
         absl::StrCat(field, ": is ", value.size(), " bytes; at most ", max_bytes, " are allowed"));
   }
   return absl::OkStatus();
-}
-
-absl::Status CheckResend(const v1::StoredReport& earlier, const google::protobuf::Message& sent,
-                         const std::string& request_id) {
-  if (earlier.request_sha256() == MessageFingerprint(sent)) return absl::OkStatus();
-  return absl::AlreadyExistsError(absl::StrCat("request_id: '", request_id,
-                                               "' was already used for a different request; use "
-                                               "a new request_id"));
 }
 
 std::string Label(const v1::Subject& s) {
