@@ -157,6 +157,11 @@ class AppealPipelineTest : public ::testing::Test {
     r.set_source(v1::SOURCE_LISTING);
     r.set_rights_holder_id(rights_holder);
     if (!rights_holder.empty()) r.set_object_id("listing-" + id);
+    return Send(r);
+  }
+
+  // The violation id of the report.
+  std::string Send(const v1::ReportViolationRequest& r) {
     absl::StatusOr<v1::ReportViolationResponse> result = absl::UnknownError("no callback");
     absl::Notification done;
     enforcer_->ReportViolation(r, [&](absl::StatusOr<v1::ReportViolationResponse> got) {
