@@ -44,6 +44,10 @@ class CommitBatch {
  private:
   absl::Status AddEntry(const v1::LedgerEntry& entry);
   absl::Status AddActivation(const v1::PolicyActivation& activation);
+  // The write's audit entries: each keyed by the sequence of one of the write's entries, or, for
+  // its policy activation, by a fresh sequence (above every one so far; it then counts as used).
+  absl::Status AddAudit(const LedgerWrite& write);
+  absl::Status PutAudit(const v1::AuditEntry& audit, absl::string_view context);
   // The next free position of the subject's ledger, counting this batch's entries.
   absl::StatusOr<uint64_t> NextPosition(const std::string& subject_key);
 
