@@ -118,7 +118,7 @@ absl::StatusOr<std::vector<v1::LedgerEntry>> CaseIndexReader::ListOpenAppeals(
 absl::StatusOr<AuditPage> CaseIndexReader::ListAudit(const AuditQuery& query) const {
   const size_t page_size = static_cast<size_t>(
       query.page_size == 0 ? kDefaultPageSize : std::clamp(query.page_size, 1, kMaxPageSize));
-  uint64_t first = std::numeric_limits<uint64_t>::max();
+  AuditPosition first{std::numeric_limits<uint64_t>::max(), std::numeric_limits<uint64_t>::max()};
   if (!query.page_token.empty()) {
     ASSIGN_OR_RETURN(first, DecodeAuditToken(query.page_token));
   }
@@ -137,16 +137,17 @@ absl::StatusOr<AuditPage> CaseIndexReader::ListAudit(const AuditQuery& query) co
   // time range filters entries rather than bounding the scan.
   for (scan.it().SeekForPrev(ToSlice(EncodeAuditIndexKey(prefix, first))); scan.it().Valid();
        scan.it().Prev()) {
-    ASSIGN_OR_RETURN(const uint64_t sequence, DecodeAuditIndexKey(ToView(scan.it().key()), prefix));
+    ASSIGN_OR_RETURN(const AuditPosition at, DecodeAuditIndexKey(ToView(scan.it().key()), prefix));
     absl::StatusOr<v1::AuditEntry> entry =
         prefix == kAuditKeysBegin
-            ? ParseValue<v1::AuditEntry>(scan.it().value(), absl::StrCat("audit entry ", sequence))
-            : AuditAt(sequence);
+            ? ParseValue<v1::AuditEntry>(scan.it().value(),
+                                         absl::StrCat("audit entry ", at.sequence))
+            : AuditAt(at);
     if (!entry.ok()) return entry.status();
     if (!Matches(*entry, query)) continue;
     if (page.entries.size() == page_size) {
       // One more entry matches: the next page starts with it.
-      page.next_page_token = EncodeAuditToken(sequence);
+      page.next_page_token = EncodeAuditToken(at);
       break;
     }
     page.entries.push_back(*std::move(entry));
@@ -155,10 +156,10 @@ absl::StatusOr<AuditPage> CaseIndexReader::ListAudit(const AuditQuery& query) co
   return page;
 }
 
-absl::StatusOr<v1::AuditEntry> CaseIndexReader::AuditAt(uint64_t sequence) const {
-  const std::string what = absl::StrCat("audit entry ", sequence);
+absl::StatusOr<v1::AuditEntry> CaseIndexReader::AuditAt(const AuditPosition& at) const {
+  const std::string what = absl::StrCat("audit entry ", at.sequence, "/", at.activation);
   ASSIGN_OR_RETURN(std::optional<v1::AuditEntry> entry,
-                   db_->Get<v1::AuditEntry>(Cf::kAudit, EncodeAuditKey(sequence), what));
+                   db_->Get<v1::AuditEntry>(Cf::kAudit, EncodeAuditKey(at), what));
   if (!entry.has_value()) return absl::DataLossError(absl::StrCat(what, " is indexed but missing"));
   return *std::move(entry);
 }

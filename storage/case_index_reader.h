@@ -13,6 +13,7 @@
 #include "proto/cases.pb.h"
 #include "proto/enforcer.pb.h"
 #include "proto/ledger.pb.h"
+#include "storage/key_codec.h"
 #include "storage/ledger_db.h"
 #include "storage/ledger_store.h"
 
@@ -32,8 +33,8 @@ class CaseIndexReader {
   absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) const;
 
  private:
-  // The audit entry with `sequence`; DATA_LOSS if an index names one that is not there.
-  absl::StatusOr<v1::AuditEntry> AuditAt(uint64_t sequence) const;
+  // The audit entry at `at`; DATA_LOSS if an index names one that is not there.
+  absl::StatusOr<v1::AuditEntry> AuditAt(const AuditPosition& at) const;
 
   const LedgerDb* const db_;
 };

@@ -26,10 +26,12 @@
 //                     counted, o = overturned, r = retracted) + day (8 bytes) + rights holder
 //   complaint day   = "d" + name(rights holder) + day (8 bytes, signed) -> ComplaintDay
 //   open appeal     = "o" + the appeal entry's sequence (8 bytes)       -> LedgerPosition
-//   audit keys      = "a" + sequence (8 bytes)                          -> AuditEntry
-//                     "s" + subject key + sequence (8 bytes)            -> empty
-//                     "u" + name(actor) + sequence (8 bytes)            -> empty
-//   audit token     = web-safe base64 of: version (1 byte, = 3) + sequence (8 bytes)
+//   audit position  = sequence (8 bytes) + activation (8 bytes): an entry's sequence and 0, or for
+//                     a policy activation the last sequence before it and its number
+//   audit keys      = "a" + audit position                              -> AuditEntry
+//                     "s" + subject key + audit position                -> empty
+//                     "u" + name(actor) + audit position                -> empty
+//   audit token     = web-safe base64 of: version (1 byte, = 3) + audit position
 // A day is a UTC day: floor(micros since the epoch / 86400e6).
 //
 // Schema 1 (read only by the migration):
@@ -172,20 +174,27 @@ absl::StatusOr<uint64_t> DecodeOpenAppealKey(absl::string_view key);
 // The sequence in an appeal_id "a<sequence>"; nullopt for anything else.
 std::optional<uint64_t> SequenceOfAppealId(absl::string_view appeal_id);
 
+// Where an audit entry sorts: after the ledger entry with `sequence`; an activation (number > 0)
+// after the entry committed last before it. Unique: entries have unique sequences, activations
+// unique numbers.
+struct AuditPosition {
+  uint64_t sequence = 0;
+  uint64_t activation = 0;
+};
 inline constexpr absl::string_view kAuditKeysBegin = "a";
-std::string EncodeAuditKey(uint64_t sequence);
+std::string EncodeAuditKey(const AuditPosition& at);
 // `subject_key` must come from EncodeSubjectKey.
 std::string EncodeAuditSubjectPrefix(absl::string_view subject_key);
 absl::StatusOr<std::string> EncodeAuditActorPrefix(absl::string_view actor);
-// An audit index key: one of the prefixes above (or kAuditKeysBegin) + sequence.
-std::string EncodeAuditIndexKey(absl::string_view prefix, uint64_t sequence);
-// DATA_LOSS unless `key` is `prefix` + 8 bytes.
-absl::StatusOr<uint64_t> DecodeAuditIndexKey(absl::string_view key, absl::string_view prefix);
+// An audit index key: one of the prefixes above (or kAuditKeysBegin) + position.
+std::string EncodeAuditIndexKey(absl::string_view prefix, const AuditPosition& at);
+// DATA_LOSS unless `key` is `prefix` + 16 bytes.
+absl::StatusOr<AuditPosition> DecodeAuditIndexKey(absl::string_view key, absl::string_view prefix);
 
-// The next audit page starts at the entry with this sequence (newest first).
-std::string EncodeAuditToken(uint64_t sequence);
+// The next audit page starts at this position (newest first).
+std::string EncodeAuditToken(const AuditPosition& at);
 // INVALID_ARGUMENT "page_token is malformed" for anything EncodeAuditToken cannot have made.
-absl::StatusOr<uint64_t> DecodeAuditToken(absl::string_view token);
+absl::StatusOr<AuditPosition> DecodeAuditToken(absl::string_view token);
 
 // Schema 1, for the migration.
 struct Schema1EventKey {

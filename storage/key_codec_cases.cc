@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -17,12 +18,11 @@ namespace {
 using key_bytes::AppendMicros;
 using key_bytes::AppendName;
 using key_bytes::AppendUint64;
-using key_bytes::DecodeToken;
-using key_bytes::EncodeToken;
 using key_bytes::kUint64Size;
 using key_bytes::ReadUint64;
 
 constexpr char kAuditTokenVersion = 3;
+constexpr size_t kAuditPositionSize = 2 * kUint64Size;
 constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000000;
 
 }  // namespace
@@ -106,7 +106,10 @@ std::string EncodeOpenAppealKey(uint64_t sequence) {
 }
 
 absl::StatusOr<uint64_t> DecodeOpenAppealKey(absl::string_view key) {
-  return DecodeAuditIndexKey(key, kOpenAppealKeysBegin);
+  if (!absl::StartsWith(key, kOpenAppealKeysBegin) || key.size() != 1 + kUint64Size) {
+    return absl::DataLossError("malformed open appeal key");
+  }
+  return ReadUint64(key.substr(1));
 }
 
 std::optional<uint64_t> SequenceOfAppealId(absl::string_view appeal_id) {
@@ -119,8 +122,8 @@ std::optional<uint64_t> SequenceOfAppealId(absl::string_view appeal_id) {
   return sequence;
 }
 
-std::string EncodeAuditKey(uint64_t sequence) {
-  return EncodeAuditIndexKey(kAuditKeysBegin, sequence);
+std::string EncodeAuditKey(const AuditPosition& at) {
+  return EncodeAuditIndexKey(kAuditKeysBegin, at);
 }
 
 std::string EncodeAuditSubjectPrefix(absl::string_view subject_key) {
@@ -134,25 +137,41 @@ absl::StatusOr<std::string> EncodeAuditActorPrefix(absl::string_view actor) {
   return prefix;
 }
 
-std::string EncodeAuditIndexKey(absl::string_view prefix, uint64_t sequence) {
+std::string EncodeAuditIndexKey(absl::string_view prefix, const AuditPosition& at) {
   std::string key(prefix);
-  AppendUint64(&key, sequence);
+  AppendUint64(&key, at.sequence);
+  AppendUint64(&key, at.activation);
   return key;
 }
 
-absl::StatusOr<uint64_t> DecodeAuditIndexKey(absl::string_view key, absl::string_view prefix) {
-  if (!absl::StartsWith(key, prefix) || key.size() != prefix.size() + kUint64Size) {
-    return absl::DataLossError("malformed sequence key");
+absl::StatusOr<AuditPosition> DecodeAuditIndexKey(absl::string_view key, absl::string_view prefix) {
+  if (!absl::StartsWith(key, prefix) || key.size() != prefix.size() + kAuditPositionSize) {
+    return absl::DataLossError("malformed audit key");
   }
-  return ReadUint64(key.substr(prefix.size()));
+  return AuditPosition{ReadUint64(key.substr(prefix.size())),
+                       ReadUint64(key.substr(prefix.size() + kUint64Size))};
 }
 
-std::string EncodeAuditToken(uint64_t sequence) {
-  return EncodeToken(sequence, kAuditTokenVersion);
+std::string EncodeAuditToken(const AuditPosition& at) {
+  std::string raw(1, kAuditTokenVersion);
+  AppendUint64(&raw, at.sequence);
+  AppendUint64(&raw, at.activation);
+  return absl::WebSafeBase64Escape(raw);
 }
 
-absl::StatusOr<uint64_t> DecodeAuditToken(absl::string_view token) {
-  return DecodeToken(token, kAuditTokenVersion);
+absl::StatusOr<AuditPosition> DecodeAuditToken(absl::string_view token) {
+  std::string raw;
+  // No audit entry is at (0, 0): an activation has a number, an entry a sequence.
+  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() != 1 + kAuditPositionSize ||
+      raw[0] != kAuditTokenVersion) {
+    return absl::InvalidArgumentError("page_token is malformed");
+  }
+  AuditPosition at{ReadUint64(absl::string_view(raw).substr(1)),
+                   ReadUint64(absl::string_view(raw).substr(1 + kUint64Size))};
+  if (at.sequence == 0 && at.activation == 0) {
+    return absl::InvalidArgumentError("page_token is malformed");
+  }
+  return at;
 }
 
 }  // namespace enforcer

@@ -94,29 +94,41 @@ TEST(KeyCodecCasesTest, OpenAppealKeysAndAppealIds) {
   }
 }
 
-TEST(KeyCodecCasesTest, AuditKeysSortBySequenceWithinEachIndex) {
-  EXPECT_LT(EncodeAuditKey(255), EncodeAuditKey(256));
+TEST(KeyCodecCasesTest, AuditKeysSortBySequenceThenActivation) {
+  // An activation sorts after the entry committed last before it, and before the next one.
+  EXPECT_LT(EncodeAuditKey({255, 0}), EncodeAuditKey({256, 0}));
+  EXPECT_LT(EncodeAuditKey({7, 0}), EncodeAuditKey({7, 1}));
+  EXPECT_LT(EncodeAuditKey({7, 2}), EncodeAuditKey({8, 0}));
   const std::string actor = EncodeAuditActorPrefix("agent").value();
-  EXPECT_LT(EncodeAuditIndexKey(actor, 1), EncodeAuditIndexKey(actor, 2));
-  EXPECT_EQ(DecodeAuditIndexKey(EncodeAuditIndexKey(actor, 7), actor).value(), 7);
-  EXPECT_EQ(DecodeAuditIndexKey(EncodeAuditKey(7), actor).status().code(),
+  EXPECT_LT(EncodeAuditIndexKey(actor, {1, 0}), EncodeAuditIndexKey(actor, {2, 0}));
+  const AuditPosition at = DecodeAuditIndexKey(EncodeAuditIndexKey(actor, {7, 3}), actor).value();
+  EXPECT_EQ(at.sequence, 7);
+  EXPECT_EQ(at.activation, 3);
+  EXPECT_EQ(DecodeAuditIndexKey(EncodeAuditKey({7, 0}), actor).status().code(),
+            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(DecodeAuditIndexKey(actor + "12345678", actor).status().code(),
             absl::StatusCode::kDataLoss);
   // The three audit key spaces do not overlap.
   const std::string subject = EncodeAuditSubjectPrefix(std::string("\x01\x00\x01s", 4));
   EXPECT_NE(subject[0], actor[0]);
-  EXPECT_NE(subject[0], EncodeAuditKey(1)[0]);
-  EXPECT_NE(actor[0], EncodeAuditKey(1)[0]);
+  EXPECT_NE(subject[0], EncodeAuditKey({1, 0})[0]);
+  EXPECT_NE(actor[0], EncodeAuditKey({1, 0})[0]);
 }
 
 TEST(KeyCodecCasesTest, AuditTokensRoundTripAndHistoryTokensAreRefused) {
-  EXPECT_EQ(DecodeAuditToken(EncodeAuditToken(12345)).value(), 12345);
-  for (const std::string& bad : {std::string("!!!"), EncodeHistoryToken(5), EncodeAuditToken(0),
-                                 absl::WebSafeBase64Escape("\x03short")}) {
-    absl::StatusOr<uint64_t> decoded = DecodeAuditToken(bad);
+  const AuditPosition at = DecodeAuditToken(EncodeAuditToken({12345, 2})).value();
+  EXPECT_EQ(at.sequence, 12345);
+  EXPECT_EQ(at.activation, 2);
+  // An activation before any entry.
+  EXPECT_EQ(DecodeAuditToken(EncodeAuditToken({0, 1})).value().activation, 1);
+  for (const std::string& bad :
+       {std::string("!!!"), EncodeHistoryToken(5), EncodeAuditToken({0, 0}),
+        absl::WebSafeBase64Escape("\x03short")}) {
+    absl::StatusOr<AuditPosition> decoded = DecodeAuditToken(bad);
     EXPECT_EQ(decoded.status().code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_EQ(decoded.status().message(), "page_token is malformed");
   }
-  EXPECT_FALSE(DecodeHistoryToken(EncodeAuditToken(5)).ok());
+  EXPECT_FALSE(DecodeHistoryToken(EncodeAuditToken({5, 0})).ok());
 }
 
 }  // namespace

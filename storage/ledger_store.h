@@ -63,10 +63,9 @@ struct LedgerWrite {
   // Audit entries for the staff, appeal and policy actions among `entries` (or the activation),
   // keyed by their sequence. Append-only: the store has no call that changes or removes one.
   // Each must carry recorded_at and the sequence of one of this write's entries (at most one
-  // audit entry per entry), except the activation's, which carries a sequence of its own above
-  // every sequence before it (the writer's next one); that sequence is then used up like an
-  // entry's. Anything else is INVALID_ARGUMENT and nothing of the group is written, so no write
-  // can replace an existing audit entry.
+  // audit entry per entry), except the activation's, which carries the last sequence committed
+  // or written before it (it sorts right after that entry). Anything else is INVALID_ARGUMENT and
+  // nothing of the group is written, so no write can replace an existing audit entry.
   std::vector<v1::AuditEntry> audit;
 };
 

@@ -49,9 +49,12 @@ LedgerWrite Audited(const v1::Subject& subject, uint64_t sequence, const std::st
   return write;
 }
 
-std::vector<uint64_t> AuditSequences(const AuditPage& page) {
-  std::vector<uint64_t> out;
-  for (const v1::AuditEntry& a : page.entries) out.push_back(a.sequence());
+// "4" for an entry's audit, "4+" for an activation after entry 4.
+std::vector<std::string> AuditSequences(const AuditPage& page) {
+  std::vector<std::string> out;
+  for (const v1::AuditEntry& a : page.entries) {
+    out.push_back(absl::StrCat(a.sequence(), a.has_subject() ? "" : "+"));
+  }
   return out;
 }
 
@@ -59,13 +62,13 @@ class AuditTest : public LedgerStoreTest {
  protected:
   void SetUp() override {
     LedgerStoreTest::SetUp();
-    // 1..5: s1 by alice, s2 by bob, s1 by bob, s1 by alice, and a policy activation by carol.
+    // 1..4: s1 by alice, s2 by bob, s1 by bob, s1 by alice, then a policy activation by carol.
     Commit({Audited(kSeller, 1, "alice", kT0), Audited(kOther, 2, "bob", kT0 + 10)});
     Commit({Audited(kSeller, 3, "bob", kT0 + 20)});
     Commit({Audited(kSeller, 4, "alice", kT0 + 30)});
     LedgerWrite activation;
     activation.activation = MakeActivation(1, "sha256:p1");
-    activation.audit = {Audit(5, nullptr, "carol", kT0 + 40)};
+    activation.audit = {Audit(4, nullptr, "carol", kT0 + 40)};
     Commit({activation});
   }
 
@@ -74,11 +77,11 @@ class AuditTest : public LedgerStoreTest {
     EXPECT_TRUE(page.ok()) << page.status();
     return page.ok() ? *page : AuditPage();
   }
-  std::vector<uint64_t> ListAll(AuditQuery query) {
-    std::vector<uint64_t> all;
+  std::vector<std::string> ListAll(AuditQuery query) {
+    std::vector<std::string> all;
     for (int pages = 0; pages < 20; ++pages) {
       AuditPage page = List(query);
-      for (uint64_t s : AuditSequences(page)) all.push_back(s);
+      for (const std::string& s : AuditSequences(page)) all.push_back(s);
       if (page.next_page_token.empty()) break;
       query.page_token = page.next_page_token;
     }
@@ -88,20 +91,23 @@ class AuditTest : public LedgerStoreTest {
 
 TEST_F(AuditTest, ListsNewestFirstWithFilters) {
   for (int reopened = 0; reopened < 2; ++reopened) {
-    EXPECT_THAT(AuditSequences(List({})), ElementsAre(5, 4, 3, 2, 1));
+    EXPECT_THAT(AuditSequences(List({})), ElementsAre("4+", "4", "3", "2", "1"));
     AuditQuery by_subject;
     by_subject.subject = kSeller;
-    EXPECT_THAT(AuditSequences(List(by_subject)), ElementsAre(4, 3, 1));
+    EXPECT_THAT(AuditSequences(List(by_subject)), ElementsAre("4", "3", "1"));
     AuditQuery by_actor;
     by_actor.actor = "bob";
-    EXPECT_THAT(AuditSequences(List(by_actor)), ElementsAre(3, 2));
+    EXPECT_THAT(AuditSequences(List(by_actor)), ElementsAre("3", "2"));
     AuditQuery both = by_subject;
     both.actor = "alice";
-    EXPECT_THAT(AuditSequences(List(both)), ElementsAre(4, 1));
+    EXPECT_THAT(AuditSequences(List(both)), ElementsAre("4", "1"));
     AuditQuery in_time;
     in_time.start = absl::FromUnixSeconds(kT0 + 10);
     in_time.end = absl::FromUnixSeconds(kT0 + 40);  // exclusive
-    EXPECT_THAT(AuditSequences(List(in_time)), ElementsAre(4, 3, 2));
+    EXPECT_THAT(AuditSequences(List(in_time)), ElementsAre("4", "3", "2"));
+    AuditQuery carol;
+    carol.actor = "carol";
+    EXPECT_THAT(AuditSequences(List(carol)), ElementsAre("4+"));
     AuditQuery nobody;
     nobody.actor = "mallory";
     EXPECT_THAT(List(nobody).entries, IsEmpty());
@@ -116,17 +122,18 @@ TEST_F(AuditTest, PagesFollowTokens) {
   AuditQuery query;
   query.page_size = 2;
   AuditPage first = List(query);
-  EXPECT_THAT(AuditSequences(first), ElementsAre(5, 4));
+  EXPECT_THAT(AuditSequences(first), ElementsAre("4+", "4"));
   ASSERT_FALSE(first.next_page_token.empty());
   // An entry appended meanwhile does not shift later pages.
   Commit({Audited(kSeller, 6, "alice", kT0 + 50)});
   query.page_token = first.next_page_token;
-  EXPECT_THAT(AuditSequences(List(query)), ElementsAre(3, 2));
+  EXPECT_THAT(AuditSequences(List(query)), ElementsAre("3", "2"));
   query.page_token.clear();
-  EXPECT_THAT(ListAll(query), ElementsAre(6, 5, 4, 3, 2, 1));
-  query.actor = "alice";
+  EXPECT_THAT(ListAll(query), ElementsAre("6", "4+", "4", "3", "2", "1"));
   query.page_size = 1;
-  EXPECT_THAT(ListAll(query), ElementsAre(6, 4, 1));
+  EXPECT_THAT(ListAll(query), ElementsAre("6", "4+", "4", "3", "2", "1"));
+  query.actor = "alice";
+  EXPECT_THAT(ListAll(query), ElementsAre("6", "4", "1"));
   query.page_size = 0;  // the default, 100
   EXPECT_TRUE(List(query).next_page_token.empty());
 }
@@ -153,13 +160,19 @@ TEST_F(AuditTest, IsAppendOnly) {
   LedgerWrite rewrite;
   rewrite.entries = {MakeEntry(kSeller, 7, kT0 + 60)};
   rewrite.audit = {Audit(7, &kSeller, "alice", kT0 + 60), Audit(3, &kSeller, "mallory", kT0)};
+  // Nor can a second activation take the first one's place.
+  LedgerWrite reactivate;
+  reactivate.activation = MakeActivation(1, "sha256:p1");
+  reactivate.audit = {Audit(4, nullptr, "mallory", kT0)};
   absl::Status refused = store_->Commit({rewrite});
   EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(refused.message(), HasSubstr("audit entry 3"));
   EXPECT_THAT(refused.message(), HasSubstr("append-only"));
 
-  // An audit entry without an entry of its own (and no activation), audited twice, or with a
-  // sequence below the write's, is refused the same way.
+  EXPECT_EQ(store_->Commit({reactivate}).code(), absl::StatusCode::kInvalidArgument);
+
+  // An audit entry without an entry of its own (and no activation), audited twice, or an
+  // activation's not at the last sequence before it, is refused the same way.
   LedgerWrite orphan;
   orphan.audit = {Audit(last + 10, &kSeller, "mallory", kT0)};
   LedgerWrite twice = Audited(kSeller, last + 11, "alice", kT0);
@@ -173,7 +186,7 @@ TEST_F(AuditTest, IsAppendOnly) {
 
   Reopen();
   EXPECT_EQ(store_->LastSequence(), last);
-  EXPECT_THAT(AuditSequences(List({})), ElementsAre(5, 4, 3, 2, 1));
+  EXPECT_THAT(AuditSequences(List({})), ElementsAre("4+", "4", "3", "2", "1"));
   AuditQuery mallory;
   mallory.actor = "mallory";
   EXPECT_THAT(List(mallory).entries, IsEmpty());
@@ -181,12 +194,11 @@ TEST_F(AuditTest, IsAppendOnly) {
   EXPECT_EQ(store_->ListActivations()->size(), 1);
 }
 
-TEST_F(AuditTest, AnActivationsSequenceIsUsedUp) {
-  // The activation's audit took sequence 5: no entry may take it afterwards.
-  EXPECT_EQ(store_->LastSequence(), 5);
-  LedgerWrite reuse;
-  reuse.entries = {MakeEntry(kSeller, 5, kT0)};
-  EXPECT_EQ(store_->Commit({reuse}).code(), absl::StatusCode::kInvalidArgument);
+TEST_F(AuditTest, AnActivationUsesNoSequence) {
+  // The activation's audit sorts after entry 4 without taking a sequence of its own.
+  EXPECT_EQ(store_->LastSequence(), 4);
+  Commit({Audited(kSeller, 5, "alice", kT0 + 50)});
+  EXPECT_THAT(AuditSequences(List({})), ElementsAre("5", "4+", "4", "3", "2", "1"));
 }
 
 TEST_F(AuditTest, RefusesAnAuditEntryWithoutTime) {
@@ -195,7 +207,7 @@ TEST_F(AuditTest, RefusesAnAuditEntryWithoutTime) {
   absl::Status refused = store_->Commit({write});
   EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(refused.message(), "audit entry 6: no recorded_at");
-  EXPECT_EQ(store_->LastSequence(), 5);
+  EXPECT_EQ(store_->LastSequence(), 4);
 }
 
 }  // namespace
