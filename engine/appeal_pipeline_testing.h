@@ -1,5 +1,6 @@
-// The fixture of the appeal pipeline's tests: RocksDB in TEST_TMPDIR, the real writer thread and
-// report pipeline, a FakeClock, and a check that stored state is exactly the fold of the ledger.
+// The fixture of the appeal and staff pipelines' tests: RocksDB in TEST_TMPDIR, the real writer
+// thread and report pipeline, a FakeClock, and a check that stored state is exactly the fold of the
+// ledger.
 #ifndef ENFORCERD_ENGINE_APPEAL_PIPELINE_TESTING_H_
 #define ENFORCERD_ENGINE_APPEAL_PIPELINE_TESTING_H_
 
@@ -13,6 +14,7 @@
 #include "absl/synchronization/notification.h"
 #include "engine/appeal_pipeline.h"
 #include "engine/enforcer.h"
+#include "engine/staff_pipeline.h"
 #include "proto/timestamp.h"
 #include "rules/evaluator.h"
 #include "rules/policy_parser.h"
@@ -84,6 +86,22 @@ class AppealPipelineTest : public ::testing::Test {
     ASSERT_TRUE(enforcer_->ActivatePolicyAndWait(*policy, "appeals.yaml").ok());
     appeals_ =
         std::make_unique<AppealPipeline>(store_.get(), writer_.get(), &clock_, policies_.get());
+    staff_ = std::make_unique<StaffPipeline>(writer_.get(), &clock_, policies_.get());
+  }
+
+  template <typename Request>
+  absl::StatusOr<v1::StaffActionResponse> Staff(
+      const Request& request,
+      void (StaffPipeline::*call)(const Request&,
+                                  StaffPipeline::Callback<v1::StaffActionResponse>)) {
+    absl::StatusOr<v1::StaffActionResponse> result = absl::UnknownError("no callback");
+    absl::Notification done;
+    (staff_.get()->*call)(request, [&](absl::StatusOr<v1::StaffActionResponse> got) {
+      result = std::move(got);
+      done.Notify();
+    });
+    done.WaitForNotification();
+    return result;
   }
 
   template <typename Response, typename Request, typename Call>
@@ -139,6 +157,11 @@ class AppealPipelineTest : public ::testing::Test {
     r.set_source(v1::SOURCE_LISTING);
     r.set_rights_holder_id(rights_holder);
     if (!rights_holder.empty()) r.set_object_id("listing-" + id);
+    return Send(r);
+  }
+
+  // The violation id of the report.
+  std::string Send(const v1::ReportViolationRequest& r) {
     absl::StatusOr<v1::ReportViolationResponse> result = absl::UnknownError("no callback");
     absl::Notification done;
     enforcer_->ReportViolation(r, [&](absl::StatusOr<v1::ReportViolationResponse> got) {
@@ -182,6 +205,7 @@ class AppealPipelineTest : public ::testing::Test {
   std::unique_ptr<PolicyRegistry> policies_;
   std::unique_ptr<Enforcer> enforcer_;
   std::unique_ptr<AppealPipeline> appeals_;
+  std::unique_ptr<StaffPipeline> staff_;
 };
 
 }  // namespace enforcer

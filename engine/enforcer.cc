@@ -7,9 +7,11 @@
 #include "absl/synchronization/notification.h"
 #include "base/status_macros.h"
 #include "engine/complainant_records.h"
+#include "engine/history_filter.h"
 #include "engine/ledger_entries.h"
 #include "engine/propagation.h"
 #include "engine/report_validator.h"
+#include "engine/standing_view.h"
 #include "proto/fingerprint.h"
 #include "proto/timestamp.h"
 #include "rules/evaluator.h"
@@ -20,6 +22,8 @@ namespace {
 
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
+// Entries a filtered ListHistory reads at most per call.
+constexpr int kMaxFilteredScan = 10000;
 
 v1::Subject MakeSubject(v1::SubjectKind kind, const std::string& id) {
   v1::Subject s;
@@ -255,35 +259,7 @@ absl::StatusOr<v1::GetStandingResponse> Enforcer::GetStanding(
   RETURN_IF_ERROR(ValidateSubject(request.subject()));
   ASSIGN_OR_RETURN(std::optional<v1::SubjectState> state,
                    store_->GetSubjectState(request.subject()));
-  const absl::Time now = Now();
-  const std::shared_ptr<const Policy> policy = policies_->active();
-  v1::GetStandingResponse out;
-  *out.mutable_subject() = request.subject();
-  out.set_policy_version(policy->version());
-  *out.mutable_as_of() = ToProtoTime(now);
-  if (!state.has_value()) {
-    out.set_standing(v1::GOOD_STANDING);
-    out.set_evaluated_under(policy->version());
-    v1::SubjectState empty;
-    *empty.mutable_subject() = request.subject();
-    *out.mutable_tier() = SummarizeStanding(*policy, empty, now).tier;
-    return out;
-  }
-  // Until the subject is re-evaluated its aggregates cover only the windows of the policy it was
-  // decided under: its points and tier are shown under that one (evaluated_under), which is what
-  // its actions follow too.
-  std::shared_ptr<const Policy> decided_under = policies_->Find(state->policy_version());
-  StandingSummary summary =
-      SummarizeStanding(decided_under != nullptr ? *decided_under : *policy, *state, now);
-  out.set_standing(summary.standing);
-  out.set_active_points(SaturateToInt32(summary.active_points));
-  for (v1::Action& a : summary.active_actions) *out.add_active_actions() = std::move(a);
-  for (v1::Action& a : summary.pending_actions) *out.add_pending_actions() = std::move(a);
-  for (v1::CategoryCount& c : summary.category_counts) *out.add_category_counts() = std::move(c);
-  out.set_lifetime_violations(state->lifetime_violations());
-  *out.mutable_tier() = summary.tier;
-  out.set_evaluated_under(state->policy_version());
-  return out;
+  return StandingView(*policies_, request.subject(), state, Now());
 }
 
 absl::StatusOr<v1::ListHistoryResponse> Enforcer::ListHistory(
@@ -306,13 +282,32 @@ absl::StatusOr<v1::ListHistoryResponse> Enforcer::ListHistory(
   if (query.start > query.end) {
     return absl::InvalidArgumentError("start_time: is after end_time");
   }
-  query.page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
+  ASSIGN_OR_RETURN(HistoryFilter filter, HistoryFilter::FromRequest(request));
+  const int page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
   query.page_token = request.page_token();
-  ASSIGN_OR_RETURN(HistoryPage page, store_->ListHistory(query));
+  if (filter.needs_violations()) {
+    ASSIGN_OR_RETURN(std::vector<v1::LedgerEntry> log, store_->ReadLog(request.subject()));
+    filter.Prepare(log, *policies_->active(), Now());
+  }
+  // Reads store pages no larger than what is still wanted, so every match of a page read fits and
+  // the store's token continues right after it; a sparse filter stops after a bounded scan and
+  // returns a token to go on from.
   v1::ListHistoryResponse out;
-  for (v1::LedgerEntry& e : page.entries) *out.add_entries() = std::move(e);
-  out.set_next_page_token(page.next_page_token);
-  return out;
+  int scanned = 0;
+  while (true) {
+    query.page_size = page_size - out.entries_size();
+    ASSIGN_OR_RETURN(HistoryPage page, store_->ListHistory(query));
+    scanned += page.entries.size();
+    for (v1::LedgerEntry& e : page.entries) {
+      if (filter.Matches(e)) *out.add_entries() = std::move(e);
+    }
+    out.set_next_page_token(page.next_page_token);
+    if (page.next_page_token.empty() || out.entries_size() >= page_size ||
+        scanned >= kMaxFilteredScan) {
+      return out;
+    }
+    query.page_token = page.next_page_token;
+  }
 }
 
 }  // namespace enforcer

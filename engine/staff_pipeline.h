@@ -6,12 +6,17 @@
 #define ENFORCERD_ENGINE_STAFF_PIPELINE_H_
 
 #include <functional>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "engine/clock.h"
 #include "engine/ledger_writer.h"
 #include "engine/policy_registry.h"
+#include "engine/staff_builders.h"
 #include "proto/cases.pb.h"
+#include "rules/policy.h"
 
 namespace enforcer {
 
@@ -38,6 +43,19 @@ class StaffPipeline {
   void AddNote(const v1::AddNoteRequest& request, Callback<v1::StaffActionResponse> done);
 
  private:
+  using Builder = StaffBuilder;
+  // Validates the common fields, then records the staff action on the writer thread.
+  void Record(const google::protobuf::Message& request, const std::string& request_id,
+              const v1::Subject& subject, const std::string& actor, const std::string& reason,
+              bool reason_required, v1::StaffActionKind kind, Builder build,
+              Callback<v1::StaffActionResponse> done);
+  absl::StatusOr<LedgerWrite> Apply(const google::protobuf::Message& request,
+                                    const std::string& request_id, const v1::Subject& subject,
+                                    const std::string& actor, const std::string& reason,
+                                    v1::StaffActionKind kind, const Builder& build,
+                                    LedgerView& view, v1::StaffActionResponse* response);
+  absl::Time Now();
+
   LedgerWriter* const writer_;
   Clock* const clock_;
   PolicyRegistry* const policies_;

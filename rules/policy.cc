@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
+#include <string>
+#include <vector>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -83,6 +86,19 @@ std::string DisplayNameFromId(absl::string_view id) {
   if (!name.empty() && name[0] >= 'a' && name[0] <= 'z')
     name[0] = static_cast<char>(name[0] - 'a' + 'A');
   return name;
+}
+
+std::vector<std::string> Policy::KnownFeatures() const {
+  std::set<std::string> known;
+  for (const auto& [id, name] : c_.features) known.insert(id);
+  auto add = [&](const std::vector<ActionSpec>& actions) {
+    for (const ActionSpec& a : actions) {
+      if (!a.feature.empty()) known.insert(a.feature);
+    }
+  };
+  for (const MilestoneRule& m : c_.milestones) add(m.actions);
+  for (const CountRule& c : c_.count_rules) add(c.actions);
+  return std::vector<std::string>(known.begin(), known.end());
 }
 
 std::string Policy::FeatureName(absl::string_view feature) const {

@@ -287,6 +287,9 @@ class Policy {
   std::string CategoryName(absl::string_view id) const;
   // The feature's display name (the policy's `features`, else derived from the id).
   std::string FeatureName(absl::string_view feature) const;
+  // Whether the policy names the feature (in `features` or in a rule's action), so staff may
+  // restrict it by hand. Sorted, for messages.
+  std::vector<std::string> KnownFeatures() const;
 
   // nullptr if the policy has no such category.
   const CategoryPolicy* FindCategory(absl::string_view id) const;
