@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "engine/audit.h"
 #include "engine/policy_loader.h"
 #include "engine/state_rebuilder.h"
 #include "proto/timestamp.h"
@@ -55,6 +56,8 @@ absl::Status RecordActivation(LedgerStore& store, PolicyRegistry& policies,
   ASSIGN_OR_RETURN(std::optional<LedgerWrite> write,
                    policies.ActivationWrite(*policies.active(), source, now));
   if (!write.has_value()) return absl::OkStatus();
+  // Audited like every activation (the writer audits those it commits).
+  AddAuditEntries(&*write, [&store] { return store.LastSequence(); });
   return store.Commit({*write});
 }
 

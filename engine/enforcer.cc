@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "base/status_macros.h"
+#include "engine/complainant_records.h"
 #include "engine/history_filter.h"
 #include "engine/ledger_entries.h"
 #include "engine/propagation.h"
@@ -109,6 +110,10 @@ absl::StatusOr<LedgerWrite> Enforcer::Apply(const v1::ReportViolationRequest& se
   RETURN_IF_ERROR(CheckReportAgainstPolicy(sent, *policy));
 
   const absl::Time now = Now();
+  // A notifier the policy suspends: its report is refused, or recorded without points.
+  bool without_points = false;
+  RETURN_IF_ERROR(
+      CheckComplainant(*store_, *policy, sent.rights_holder_id(), now, &without_points));
   const CategoryPolicy& category = *policy->FindCategory(sent.category());
   v1::ReportViolationRequest recorded = sent;
   if (!recorded.has_occurred_at()) *recorded.mutable_occurred_at() = ToProtoTime(received_at);
@@ -124,7 +129,8 @@ absl::StatusOr<LedgerWrite> Enforcer::Apply(const v1::ReportViolationRequest& se
   }
   LedgerWrite write;
   for (size_t i = 0; i < subjects.size(); ++i) {
-    RETURN_IF_ERROR(DecideFor(*policy, subjects[i], i == 0, recorded, now, view, &write, response));
+    RETURN_IF_ERROR(DecideFor(*policy, subjects[i], i == 0, without_points, recorded, now, view,
+                              &write, response));
   }
   // Actions that reach linked subjects, once every subject of the report is decided.
   // That includes what a re-evaluation before the decision issued (a newer policy in force).
@@ -155,8 +161,8 @@ absl::StatusOr<LedgerWrite> Enforcer::Apply(const v1::ReportViolationRequest& se
 }
 
 absl::Status Enforcer::DecideFor(const Policy& policy, const v1::Subject& subject, bool first,
-                                 const v1::ReportViolationRequest& recorded, absl::Time now,
-                                 LedgerView& view, LedgerWrite* write,
+                                 bool without_points, const v1::ReportViolationRequest& recorded,
+                                 absl::Time now, LedgerView& view, LedgerWrite* write,
                                  v1::ReportViolationResponse* response) {
   ASSIGN_OR_RETURN(v1::SubjectState state, view.GetSubjectState(subject));
   // The common case, decided under the policy in force, needs no registry lookup.
@@ -179,12 +185,13 @@ absl::Status Enforcer::DecideFor(const Policy& policy, const v1::Subject& subjec
   *violation_entry.mutable_violation() = violation;
   write->entries.push_back(std::move(violation_entry));
 
-  Evaluation evaluation =
-      EvaluateViolation(policy, std::move(state), FactsFor(violation, first), now);
+  ViolationFacts facts = FactsFor(violation, first);
+  if (without_points) facts.points_override = 0;
+  Evaluation evaluation = EvaluateViolation(policy, std::move(state), facts, now);
   v1::LedgerEntry decision_entry = NewEntry(view, subject, now);
   *decision_entry.mutable_decision() = evaluation.decision;
   if (shadow_ != nullptr) {
-    RETURN_IF_ERROR(shadow_->Evaluate(subject, FactsFor(violation, first), now, evaluation.decision,
+    RETURN_IF_ERROR(shadow_->Evaluate(subject, facts, now, evaluation.decision,
                                       decision_entry.sequence(), evaluation.state.remedies(), view,
                                       write));
   }

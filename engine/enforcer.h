@@ -70,9 +70,10 @@ class Enforcer {
                                      const v1::StoredReport& earlier, LedgerView& view,
                                      v1::ReportViolationResponse* response);
   // Decides `recorded` for one subject; appends its entries and state to `write`.
+  // `without_points`: the violation counts no points (a notifier the policy suspends).
   absl::Status DecideFor(const Policy& policy, const v1::Subject& subject, bool first,
-                         const v1::ReportViolationRequest& recorded, absl::Time now,
-                         LedgerView& view, LedgerWrite* write,
+                         bool without_points, const v1::ReportViolationRequest& recorded,
+                         absl::Time now, LedgerView& view, LedgerWrite* write,
                          v1::ReportViolationResponse* response);
   absl::Time Now();
 

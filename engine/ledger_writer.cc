@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "engine/audit.h"
 
 namespace enforcer {
 
@@ -161,6 +162,9 @@ void LedgerWriter::CommitGroup(std::deque<Job>& group) {
   writes.reserve(group.size());  // never reallocates: the view points into it
   std::vector<absl::Status> results;
   results.reserve(group.size());
+  // The last sequence committed or written by an earlier job of the group: where an activation's
+  // audit entry goes.
+  uint64_t last_written = store_->LastSequence();
   for (Job& job : group) {
     absl::StatusOr<LedgerWrite> write = job.apply(view);
     if (!write.ok()) {
@@ -168,8 +172,13 @@ void LedgerWriter::CommitGroup(std::deque<Job>& group) {
       continue;
     }
     results.push_back(absl::OkStatus());
+    // Every staff, appeal and policy action is audited, whichever job wrote it.
+    for (const v1::LedgerEntry& e : write->entries) {
+      last_written = std::max(last_written, e.sequence());
+    }
+    AddAuditEntries(&*write, [&last_written] { return last_written; });
     if (write->report || !write->states.empty() || !write->entries.empty() || write->activation ||
-        write->shadow_setting || !write->shadow_decisions.empty()) {
+        write->shadow_setting || !write->shadow_decisions.empty() || !write->audit.empty()) {
       writes.push_back(*std::move(write));
       view.Stage(writes.back());
     }

@@ -89,6 +89,31 @@ struct AppealTerms {
   bool pauses_pending = false;
 };
 
+// The policy's `complainants` terms: how a rights holder's (notifier's) record is judged
+// (Cases.GetComplainant) and what happens to reports from one the policy suspends. Ratios are over
+// the complaints recorded in the last `window_days`: success = share not overturned on appeal or
+// retracted, overturned = share overturned on appeal (Alibaba's good-faith programme: at least
+// 90% takedown success and at most 5% successful counter-notices over 3 months).
+struct ComplainantTerms {
+  int window_days = 90;
+  struct Trusted {
+    double min_success = 0.9;
+    double max_overturned = 0.05;
+    int min_complaints = 20;
+  };
+  // nullopt: no notifier is marked trusted.
+  std::optional<Trusted> trusted;
+  enum class SuspendedReports { kRefuse, kRecordWithoutPoints };
+  struct Suspend {
+    // Suspended while the success ratio is below this, with at least `min_complaints`.
+    double success_below = 0.5;
+    int min_complaints = 20;
+    SuspendedReports reports = SuspendedReports::kRefuse;
+  };
+  // nullopt: no notifier is suspended.
+  std::optional<Suspend> suspend;
+};
+
 struct CategoryPolicy {
   std::string id;
   // What sellers and staff read instead of the id ("Confirmed counterfeit"); the parser fills it
@@ -227,6 +252,7 @@ class Policy {
     std::map<std::string, RemedyPolicy, std::less<>> remedies;
     // Action types that reach linked subjects (`linked_subjects.propagate`).
     std::set<v1::ActionType> propagate;
+    ComplainantTerms complainants;
     // A hash of the parsed document without comments or layout: two texts with the same
     // fingerprint decide everything alike, so a comment-only change re-evaluates nobody.
     std::string content_fingerprint;
@@ -256,6 +282,7 @@ class Policy {
   const RemedyPolicy* FindRemedy(absl::string_view id) const;
   // Whether actions of `type` reach linked subjects.
   bool Propagates(v1::ActionType type) const { return c_.propagate.count(type) > 0; }
+  const ComplainantTerms& complainants() const { return c_.complainants; }
   // The category's display name; the id itself for a category the policy does not define.
   std::string CategoryName(absl::string_view id) const;
   // The feature's display name (the policy's `features`, else derived from the id).

@@ -94,7 +94,8 @@ void PolicyParser::ParseRoot(const YAML::Node& root) {
   auto fields = ReadMap(
       root, "the policy",
       {"policy", "description", "default_window", "window_start", "categories", "milestones",
-       "count_rules", "regions", "features", "appeals", "remedies", "linked_subjects"},
+       "count_rules", "regions", "features", "appeals", "remedies", "linked_subjects",
+       "complainants"},
       {"policy", "categories"});
   if (!fields) return;
   Fields& f = *fields;
@@ -115,6 +116,7 @@ void PolicyParser::ParseRoot(const YAML::Node& root) {
   if (f.count("appeals")) ParseAppeals(f["appeals"].value);
   if (f.count("remedies")) ParseRemedies(f["remedies"].value);
   if (f.count("linked_subjects")) ParseLinkedSubjects(f["linked_subjects"].value);
+  if (f.count("complainants")) ParseComplainants(f["complainants"].value);
   ResolveFeatureNames();
 }
 

@@ -63,6 +63,11 @@ class PolicyParser : private YamlReader {
   std::set<v1::ActionType> ReadActionTypes(const YAML::Node& node, const std::string& what,
                                            const std::set<v1::ActionType>& allowed,
                                            const std::string& why_not);
+  // policy_parser_complainants.cc
+  void ParseComplainants(const YAML::Node& node);
+  void ParseComplainantSuspension(const YAML::Node& node);
+  bool ReadRatio(const YAML::Node& node, const std::string& what, double* out);
+
   // Gives every restrict_feature action its feature's display name.
   void ResolveFeatureNames();
   void ResolveFeatureNames(std::vector<ActionSpec>* actions);

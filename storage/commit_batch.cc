@@ -1,5 +1,6 @@
 #include "storage/commit_batch.h"
 
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -24,13 +25,14 @@ absl::Status CommitBatch::Add(const LedgerWrite& write) {
   }
   for (const v1::LedgerEntry& entry : write.entries) RETURN_IF_ERROR(AddEntry(entry));
   if (write.activation.has_value()) RETURN_IF_ERROR(AddActivation(*write.activation));
+  RETURN_IF_ERROR(AddAudit(write));
   if (write.shadow_setting.has_value()) {
     RETURN_IF_ERROR(PutMessage(&batch_, db_->handle(Cf::kPolicies), std::string(kShadowSettingKey),
                                *write.shadow_setting));
   }
   for (const v1::ShadowDecision& d : write.shadow_decisions) {
-    RETURN_IF_ERROR(PutMessage(&batch_, db_->handle(Cf::kPolicies),
-                               EncodeShadowDecisionKey(d.sequence()), d));
+    RETURN_IF_ERROR(
+        PutMessage(&batch_, db_->handle(Cf::kPolicies), EncodeShadowDecisionKey(d.sequence()), d));
   }
   return absl::OkStatus();
 }
@@ -81,6 +83,55 @@ absl::Status CommitBatch::AddActivation(const v1::PolicyActivation& activation) 
   RETURN_IF_ERROR(PutMessage(&batch_, db_->handle(Cf::kPolicies),
                              EncodeActivationKey(activation.activation()), activation));
   last_activation_ = activation.activation();
+  return absl::OkStatus();
+}
+
+absl::Status CommitBatch::AddAudit(const LedgerWrite& write) {
+  // Append-only: every key allowed here is new. An entry's is its sequence, above every one
+  // committed; an activation's carries its number, above every one committed. So no write can
+  // replace an audit entry, and the store has no call that removes one.
+  std::set<uint64_t> unused;
+  for (const v1::LedgerEntry& entry : write.entries) unused.insert(entry.sequence());
+  bool activation_audited = false;
+  for (const v1::AuditEntry& audit : write.audit) {
+    const std::string context = absl::StrCat("audit entry ", audit.sequence());
+    AuditPosition at{audit.sequence(), 0};
+    if (unused.erase(audit.sequence()) == 0) {
+      if (!write.activation.has_value() || activation_audited ||
+          audit.sequence() != last_sequence_) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            context, ": sequence is not that of an entry of the same write (each audited once) ",
+            "nor, for its policy activation, the last one before it (", last_sequence_,
+            "); audit entries are append-only"));
+      }
+      activation_audited = true;
+      at.activation = write.activation->activation();
+    }
+    RETURN_IF_ERROR(PutAudit(audit, at, context));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CommitBatch::PutAudit(const v1::AuditEntry& audit, const AuditPosition& at,
+                                   absl::string_view context) {
+  if (!audit.has_recorded_at()) {
+    return absl::InvalidArgumentError(absl::StrCat(context, ": no recorded_at"));
+  }
+  absl::StatusOr<int64_t> micros = TimestampToMicros(audit.recorded_at());
+  if (!micros.ok()) return WithContext(micros.status(), context);
+  rocksdb::ColumnFamilyHandle* const cf = db_->handle(Cf::kAudit);
+  RETURN_IF_ERROR(PutMessage(&batch_, cf, EncodeAuditKey(at), audit));
+  if (audit.has_subject()) {
+    absl::StatusOr<std::string> subject_key = EncodeSubjectKey(audit.subject());
+    if (!subject_key.ok()) return WithContext(subject_key.status(), context);
+    RETURN_IF_ERROR(
+        PutRaw(&batch_, cf, EncodeAuditIndexKey(EncodeAuditSubjectPrefix(*subject_key), at), ""));
+  }
+  if (!audit.actor().empty()) {
+    absl::StatusOr<std::string> prefix = EncodeAuditActorPrefix(audit.actor());
+    if (!prefix.ok()) return WithContext(prefix.status(), context);
+    RETURN_IF_ERROR(PutRaw(&batch_, cf, EncodeAuditIndexKey(*prefix, at), ""));
+  }
   return absl::OkStatus();
 }
 

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "rocksdb/write_batch.h"
 #include "storage/entry_batch.h"
+#include "storage/key_codec.h"
 #include "storage/ledger_db.h"
 #include "storage/ledger_store.h"
 
@@ -44,6 +45,11 @@ class CommitBatch {
  private:
   absl::Status AddEntry(const v1::LedgerEntry& entry);
   absl::Status AddActivation(const v1::PolicyActivation& activation);
+  // The write's audit entries: each at the sequence of one of the write's entries, or, for its
+  // policy activation, at the last sequence before it and the activation's number.
+  absl::Status AddAudit(const LedgerWrite& write);
+  absl::Status PutAudit(const v1::AuditEntry& audit, const AuditPosition& at,
+                        absl::string_view context);
   // The next free position of the subject's ledger, counting this batch's entries.
   absl::StatusOr<uint64_t> NextPosition(const std::string& subject_key);
 

@@ -58,7 +58,7 @@ absl::Status EntryBatch::Add(const v1::LedgerEntry& entry) {
     if (!key.ok()) return WithContext(key.status(), context);
     RETURN_IF_ERROR(PutRaw(batch_, db_->handle(Cf::kExpiries), *key, ""));
   }
-  return absl::OkStatus();
+  return cases_.Add(entry);
 }
 
 absl::Status EntryBatch::IndexViolation(const std::string& violation_id,
@@ -88,7 +88,7 @@ absl::Status EntryBatch::Flush() {
                                EncodeViolationKey(violation_id), location));
   }
   violations_.clear();
-  return absl::OkStatus();
+  return cases_.Flush();
 }
 
 }  // namespace enforcer

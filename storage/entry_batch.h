@@ -1,5 +1,6 @@
 // Adds ledger entries whose positions are already assigned to a write batch, together with every
-// index derived from them: the commit log, the violation index and the expiry index. Commit and
+// index derived from them: the commit log, the violation index, the expiry index and the case
+// indexes (complaints, complaint days, open appeals: case_index_batch.h). Commit and
 // the schema migration both write entries through it, so both write the same layout.
 // Internal to storage/.
 #ifndef ENFORCERD_STORAGE_ENTRY_BATCH_H_
@@ -12,6 +13,7 @@
 #include "proto/enforcer.pb.h"
 #include "proto/ledger.pb.h"
 #include "rocksdb/write_batch.h"
+#include "storage/case_index_batch.h"
 #include "storage/ledger_db.h"
 
 namespace enforcer {
@@ -20,15 +22,18 @@ class EntryBatch {
  public:
   // Both must outlive this object. Reads go to `db` (the violation index records the batch
   // extends); writes go to `batch`.
-  EntryBatch(const LedgerDb* db, rocksdb::WriteBatch* batch) : db_(db), batch_(batch) {}
+  EntryBatch(const LedgerDb* db, rocksdb::WriteBatch* batch)
+      : db_(db), batch_(batch), cases_(db, batch) {}
 
   // Puts `entry` at its subject and position, its commit log record, and, for a violation, its
-  // place in the violation index; for an action with expires_at, its expiry key.
+  // place in the violation index; for an action with expires_at, its expiry key; and what the
+  // case indexes derive from it.
   // INVALID_ARGUMENT naming the entry if it lacks subject, sequence, recorded_at or position.
   absl::Status Add(const v1::LedgerEntry& entry);
 
-  // Puts the violation index records extended since the last Flush. Call it before the batch is
-  // written; afterwards the batch may be written and cleared and this object reused.
+  // Puts the violation index records (and case index tallies) changed since the last Flush. Call it
+  // before the batch is written; afterwards the batch may be written and cleared and this object
+  // reused.
   absl::Status Flush();
 
  private:
@@ -39,6 +44,7 @@ class EntryBatch {
   // The violation index records this batch extends, loaded from the store on first touch so that
   // a violation written to a second ledger in a later batch keeps the first.
   std::map<std::string, v1::ViolationLocation> violations_;
+  CaseIndexBatch cases_;
 };
 
 }  // namespace enforcer

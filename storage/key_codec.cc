@@ -1,48 +1,34 @@
 #include "storage/key_codec.h"
 
-#include <limits>
-
 #include "absl/status/status.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "storage/key_codec_bytes.h"
 
 namespace enforcer {
 namespace {
+
+using key_bytes::AppendMicros;
+using key_bytes::AppendUint64;
+using key_bytes::DecodeToken;
+using key_bytes::EncodeToken;
+using key_bytes::kMaxIdSize;
+using key_bytes::kUint64Size;
+using key_bytes::ReadMicros;
+using key_bytes::ReadUint64;
 
 // Key bytes for the subject kinds. Fixed here rather than taken from the proto enum values so
 // that the on-disk layout cannot change with the API.
 constexpr char kSellerByte = 1;
 constexpr char kCreatorByte = 2;
 
-constexpr size_t kMaxIdSize = std::numeric_limits<uint16_t>::max();
 constexpr size_t kSubjectHeaderSize = 1 + 2;
-constexpr size_t kUint64Size = 8;
 // Version 1 tokens held (recorded_at, sequence) of schema 1; they are refused as malformed.
 constexpr char kTokenVersion = 2;
-constexpr size_t kTokenSize = 1 + kUint64Size;
 constexpr char kPolicyVersionPrefix = 'v';
 
 // Google's Timestamp range: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z.
 constexpr int64_t kMinTimestampSeconds = -62135596800;
 constexpr int64_t kMaxTimestampSeconds = 253402300799;
-
-constexpr uint64_t kSignBit = uint64_t{1} << 63;
-
-void AppendUint64(std::string* out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
-}
-
-uint64_t ReadUint64(absl::string_view in) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
-  return v;
-}
-
-void AppendMicros(std::string* out, int64_t micros) {
-  AppendUint64(out, static_cast<uint64_t>(micros) ^ kSignBit);
-}
-
-int64_t ReadMicros(absl::string_view in) { return static_cast<int64_t>(ReadUint64(in) ^ kSignBit); }
 
 // The length of the subject key at the front of `key`, or 0 if there is none.
 size_t SubjectKeySize(absl::string_view key) {
@@ -207,22 +193,11 @@ bool DecodeUint64Value(absl::string_view value, uint64_t* decoded) {
   return true;
 }
 
-std::string EncodeHistoryToken(uint64_t position) {
-  std::string raw;
-  raw.reserve(kTokenSize);
-  raw.push_back(kTokenVersion);
-  AppendUint64(&raw, position);
-  return absl::WebSafeBase64Escape(raw);
-}
+std::string EncodeHistoryToken(uint64_t position) { return EncodeToken(position, kTokenVersion); }
 
+// Position 0 is never an entry's, so no token names it.
 absl::StatusOr<uint64_t> DecodeHistoryToken(absl::string_view token) {
-  std::string raw;
-  // Position 0 is never an entry's, so no token names it.
-  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() != kTokenSize ||
-      raw[0] != kTokenVersion || ReadUint64(absl::string_view(raw).substr(1)) == 0) {
-    return absl::InvalidArgumentError("page_token is malformed");
-  }
-  return ReadUint64(absl::string_view(raw).substr(1));
+  return DecodeToken(token, kTokenVersion);
 }
 
 absl::StatusOr<Schema1EventKey> DecodeSchema1EventKey(absl::string_view key) {

@@ -13,8 +13,26 @@
 //                       latest activation of that version)
 //                     "a" + activation number (8 bytes)                -> PolicyActivation
 //   meta keys       = "last_sequence", "schema_version", "last_activation": 8-byte values;
-//                     "state_rebuild_pending": present while a rebuild is pending, value empty
+//                     "state_rebuild_pending": present while a rebuild is pending, value empty;
+//                     "case_indexes_backfilled": present once the case indexes are complete
 //   page token      = web-safe base64 of: version (1 byte, = 2) + position (8 bytes)
+//
+// Case indexes (added within schema 2: two column families, "cases" and "audit", that a store
+// opened without them gains empty and backfills from its ledgers once, see case_index_backfill):
+//   name            = length (2 bytes) + bytes (1..65535): rights holder, object and actor ids
+//   complaint key   = "c" + name(rights holder) + name(object) + sequence (8 bytes) +
+//                     violation_id bytes                                -> empty
+//   complaint mark  = "m" + violation_id bytes                          -> status (1 byte: c =
+//                     counted, o = overturned, r = retracted) + day (8 bytes) + rights holder
+//   complaint day   = "d" + name(rights holder) + day (8 bytes, signed) -> ComplaintDay
+//   open appeal     = "o" + the appeal entry's sequence (8 bytes)       -> LedgerPosition
+//   audit position  = sequence (8 bytes) + activation (8 bytes): an entry's sequence and 0, or for
+//                     a policy activation the last sequence before it and its number
+//   audit keys      = "a" + audit position                              -> AuditEntry
+//                     "s" + subject key + audit position                -> empty
+//                     "u" + name(actor) + audit position                -> empty
+//   audit token     = web-safe base64 of: version (1 byte, = 3) + audit position
+// A day is a UTC day: floor(micros since the epoch / 86400e6).
 //
 // Schema 1 (read only by the migration):
 //   event key       = subject key + recorded_at (8 bytes, see below) + sequence (8 bytes)
@@ -31,6 +49,7 @@
 #define ENFORCERD_STORAGE_KEY_CODEC_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -44,6 +63,8 @@ inline constexpr absl::string_view kLastSequenceKey = "last_sequence";
 inline constexpr absl::string_view kSchemaVersionKey = "schema_version";
 inline constexpr absl::string_view kLastActivationKey = "last_activation";
 inline constexpr absl::string_view kStateRebuildPendingKey = "state_rebuild_pending";
+// Present once the case indexes were derived from every ledger entry (value empty).
+inline constexpr absl::string_view kCaseIndexesBackfilledKey = "case_indexes_backfilled";
 
 // Every activation key sorts in [kActivationKeysBegin, kActivationKeysEnd).
 inline constexpr absl::string_view kActivationKeysBegin = "a";
@@ -114,6 +135,66 @@ std::string EncodeHistoryToken(uint64_t position);
 // INVALID_ARGUMENT "page_token is malformed" for anything EncodeHistoryToken cannot have made
 // (including schema-1 tokens).
 absl::StatusOr<uint64_t> DecodeHistoryToken(absl::string_view token);
+
+// Case indexes. Every name is 1..65535 bytes: INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<std::string> EncodeComplaintPrefix(absl::string_view rights_holder_id,
+                                                  absl::string_view object_id);
+// `prefix` must come from EncodeComplaintPrefix.
+std::string EncodeComplaintKey(absl::string_view prefix, uint64_t sequence,
+                               absl::string_view violation_id);
+struct ComplaintKey {
+  uint64_t sequence = 0;
+  std::string violation_id;
+};
+// DATA_LOSS unless `key` is a complaint key starting with `prefix`.
+absl::StatusOr<ComplaintKey> DecodeComplaintKey(absl::string_view key, absl::string_view prefix);
+
+std::string EncodeComplaintMarkKey(absl::string_view violation_id);
+enum class ComplaintStatus : char { kCounted = 'c', kOverturned = 'o', kRetracted = 'r' };
+struct ComplaintMark {
+  ComplaintStatus status = ComplaintStatus::kCounted;
+  int64_t day = 0;
+  std::string rights_holder_id;
+};
+std::string EncodeComplaintMark(const ComplaintMark& mark);
+// DATA_LOSS for anything EncodeComplaintMark cannot have produced.
+absl::StatusOr<ComplaintMark> DecodeComplaintMark(absl::string_view value);
+
+absl::StatusOr<std::string> EncodeComplaintDaysPrefix(absl::string_view rights_holder_id);
+// `prefix` must come from EncodeComplaintDaysPrefix.
+std::string EncodeComplaintDayKey(absl::string_view prefix, int64_t day);
+// The UTC day of a time in microseconds since the epoch (days before 1970 are negative).
+int64_t DayOfMicros(int64_t micros);
+
+inline constexpr absl::string_view kOpenAppealKeysBegin = "o";
+inline constexpr absl::string_view kOpenAppealKeysEnd = "p";
+std::string EncodeOpenAppealKey(uint64_t sequence);
+// DATA_LOSS unless `key` is an open appeal key.
+absl::StatusOr<uint64_t> DecodeOpenAppealKey(absl::string_view key);
+// The sequence in an appeal_id "a<sequence>"; nullopt for anything else.
+std::optional<uint64_t> SequenceOfAppealId(absl::string_view appeal_id);
+
+// Where an audit entry sorts: after the ledger entry with `sequence`; an activation (number > 0)
+// after the entry committed last before it. Unique: entries have unique sequences, activations
+// unique numbers.
+struct AuditPosition {
+  uint64_t sequence = 0;
+  uint64_t activation = 0;
+};
+inline constexpr absl::string_view kAuditKeysBegin = "a";
+std::string EncodeAuditKey(const AuditPosition& at);
+// `subject_key` must come from EncodeSubjectKey.
+std::string EncodeAuditSubjectPrefix(absl::string_view subject_key);
+absl::StatusOr<std::string> EncodeAuditActorPrefix(absl::string_view actor);
+// An audit index key: one of the prefixes above (or kAuditKeysBegin) + position.
+std::string EncodeAuditIndexKey(absl::string_view prefix, const AuditPosition& at);
+// DATA_LOSS unless `key` is `prefix` + 16 bytes.
+absl::StatusOr<AuditPosition> DecodeAuditIndexKey(absl::string_view key, absl::string_view prefix);
+
+// The next audit page starts at this position (newest first).
+std::string EncodeAuditToken(const AuditPosition& at);
+// INVALID_ARGUMENT "page_token is malformed" for anything EncodeAuditToken cannot have made.
+absl::StatusOr<AuditPosition> DecodeAuditToken(absl::string_view token);
 
 // Schema 1, for the migration.
 struct Schema1EventKey {

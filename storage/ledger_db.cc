@@ -17,7 +17,8 @@ namespace {
 
 // Indexed by Cf and Schema1Cf.
 constexpr const char* kCfNames[] = {"default",    "ledger",     "states",   "idempotency",
-                                    "violations", "commit_log", "expiries", "policies"};
+                                    "violations", "commit_log", "expiries", "policies",
+                                    "cases",      "audit"};
 constexpr const char* kSchema1CfNames[] = {"events", "subjects", "reports"};
 constexpr size_t kNumCfs = std::size(kCfNames);
 constexpr size_t kNumSchema1Cfs = std::size(kSchema1CfNames);
@@ -28,10 +29,11 @@ constexpr double kBloomBitsPerKey = 10;
 // States, idempotency records, the violation index and policies are read by point lookups, many
 // of them for keys that do not exist (every new report id); a bloom filter answers those without
 // touching data blocks. The ledger, commit log and expiry index are scanned, where a whole-key
-// filter does not help; the meta family holds four keys.
+// filter does not help; the meta family holds four keys. The case indexes are looked up by
+// violation id (complaint marks, mostly absent) and by rights holder and day.
 bool WantsBloomFilter(Cf cf) {
   return cf == Cf::kStates || cf == Cf::kIdempotency || cf == Cf::kViolations ||
-         cf == Cf::kPolicies;
+         cf == Cf::kPolicies || cf == Cf::kCases;
 }
 
 rocksdb::ColumnFamilyOptions MakeColumnFamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache,

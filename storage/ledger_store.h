@@ -10,7 +10,8 @@
 // batch: the violation index (violation id -> positions), a commit-ordered log of every entry (by
 // global sequence; the action feed tails it), an expiry index of timed actions keyed by
 // (expires_at, subject, action id) so a scheduler scans a time range instead of every subject, the
-// idempotency records, and every policy version ever activated.
+// idempotency records, every policy version ever activated, and the case indexes (complaints by
+// rights holder and object, complaint tallies by day, open appeals) and the audit.
 #ifndef ENFORCERD_STORAGE_LEDGER_STORE_H_
 #define ENFORCERD_STORAGE_LEDGER_STORE_H_
 
@@ -26,8 +27,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
-#include "proto/enforcer.pb.h"
 #include "proto/cases.pb.h"
+#include "proto/enforcer.pb.h"
 #include "proto/ledger.pb.h"
 #include "proto/policy_admin.pb.h"
 
@@ -61,6 +62,10 @@ struct LedgerWrite {
   std::vector<v1::ShadowDecision> shadow_decisions;
   // Audit entries for the staff, appeal and policy actions among `entries` (or the activation),
   // keyed by their sequence. Append-only: the store has no call that changes or removes one.
+  // Each must carry recorded_at and the sequence of one of this write's entries (at most one
+  // audit entry per entry), except the activation's, which carries the last sequence committed
+  // or written before it (it sorts right after that entry). Anything else is INVALID_ARGUMENT and
+  // nothing of the group is written, so no write can replace an existing audit entry.
   std::vector<v1::AuditEntry> audit;
 };
 

@@ -248,8 +248,8 @@ TEST_F(MigrationTest, MigratesTheSchema1Fixture) {
   EXPECT_EQ(report.reports, expected_.reports.size());
   ExpectMigrated(*store);
   EXPECT_THAT(ColumnFamilies(),
-              ElementsAreArray({"commit_log", "default", "expiries", "idempotency", "ledger",
-                                "policies", "states", "violations"}));
+              ElementsAreArray({"audit", "cases", "commit_log", "default", "expiries",
+                                "idempotency", "ledger", "policies", "states", "violations"}));
 }
 
 TEST_F(MigrationTest, ReopeningDoesNotMigrateAgain) {

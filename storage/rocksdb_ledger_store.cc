@@ -16,6 +16,8 @@
 #include "rocksdb/iterator.h"
 #include "rocksdb/options.h"
 #include "rocksdb/write_batch.h"
+#include "storage/case_index_batch.h"
+#include "storage/case_index_reader.h"
 #include "storage/commit_batch.h"
 #include "storage/key_codec.h"
 #include "storage/ledger_db.h"
@@ -47,7 +49,7 @@ absl::StatusOr<v1::LedgerEntry> EntryAt(const rocksdb::Iterator& it) {
 class RocksDbLedgerStore final : public LedgerStore {
  public:
   RocksDbLedgerStore(std::unique_ptr<LedgerDb> db, Durability durability)
-      : db_(std::move(db)), durability_(durability) {}
+      : db_(std::move(db)), durability_(durability), cases_(db_.get()) {}
 
   // Reads the meta values the store keeps in memory.
   absl::Status Load() {
@@ -236,19 +238,20 @@ class RocksDbLedgerStore final : public LedgerStore {
     return out;
   }
 
-  // PLACEHOLDER: the derived indexes are being implemented.
-  absl::StatusOr<std::vector<std::string>> FindComplaints(absl::string_view,
-                                                          absl::string_view) override {
-    return absl::UnimplementedError("FindComplaints: not yet");
+  absl::StatusOr<std::vector<std::string>> FindComplaints(absl::string_view rights_holder_id,
+                                                          absl::string_view object_id) override {
+    return cases_.FindComplaints(rights_holder_id, object_id);
   }
-  absl::StatusOr<std::vector<v1::ComplaintDay>> ReadComplaintDays(absl::string_view) override {
-    return absl::UnimplementedError("ReadComplaintDays: not yet");
+  absl::StatusOr<std::vector<v1::ComplaintDay>> ReadComplaintDays(
+      absl::string_view rights_holder_id) override {
+    return cases_.ReadComplaintDays(rights_holder_id);
   }
-  absl::StatusOr<std::vector<v1::LedgerEntry>> ListOpenAppeals(uint64_t, size_t) override {
-    return absl::UnimplementedError("ListOpenAppeals: not yet");
+  absl::StatusOr<std::vector<v1::LedgerEntry>> ListOpenAppeals(uint64_t after_sequence,
+                                                               size_t limit) override {
+    return cases_.ListOpenAppeals(after_sequence, limit);
   }
-  absl::StatusOr<AuditPage> ListAudit(const AuditQuery&) override {
-    return absl::UnimplementedError("ListAudit: not yet");
+  absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) override {
+    return cases_.ListAudit(query);
   }
 
   uint64_t LastSequence() const override { return last_sequence_.load(std::memory_order_acquire); }
@@ -290,6 +293,7 @@ class RocksDbLedgerStore final : public LedgerStore {
 
   const std::unique_ptr<LedgerDb> db_;
   const Durability durability_;
+  const CaseIndexReader cases_;
   // Written only by Commit (one thread), read by anyone.
   std::atomic<uint64_t> last_sequence_{0};
   // Read and written only by Commit.
@@ -303,6 +307,7 @@ absl::StatusOr<std::unique_ptr<LedgerStore>> OpenRocksDbLedgerStore(
     const std::string& dir, const RocksDbLedgerStoreOptions& options) {
   ASSIGN_OR_RETURN(std::unique_ptr<LedgerDb> db, LedgerDb::Open(dir));
   ASSIGN_OR_RETURN(const MigrationReport migrated, EnsureCurrentSchema(*db));
+  RETURN_IF_ERROR(BackfillCaseIndexes(*db));
   if (options.migration_report != nullptr) *options.migration_report = migrated;
   auto store = std::make_unique<RocksDbLedgerStore>(std::move(db), options.durability);
   RETURN_IF_ERROR(store->Load());
