@@ -178,6 +178,9 @@ TEST_F(ComplainantPipelineTest, OrRecordedWithoutPoints) {
   ASSERT_TRUE(recorded.ok()) << recorded.status();
   ASSERT_EQ(recorded->decisions_size(), 1);
   EXPECT_EQ(recorded->decisions(0).points_added(), 0);
+  // The ledger records it, so every replay (a policy change, a void) scores it 0 too.
+  ASSERT_TRUE(recorded->violation().has_points_override());
+  EXPECT_EQ(FactsOf(recorded->violation()).points_override, 0);
   EXPECT_EQ(Standing("s2").active_points(), 0);
   EXPECT_EQ(Standing("s2").standing(), v1::GOOD_STANDING);
   // The same report from a notifier in good standing counts its points.

@@ -181,6 +181,8 @@ absl::Status Enforcer::DecideFor(const Policy& policy, const v1::Subject& subjec
     *violation.mutable_report() = recorded;
     *violation.mutable_recorded_at() = ToProtoTime(now);
     violation.set_policy_version(policy.version());
+    // Recorded in the ledger, so that every replay scores it the same.
+    if (without_points) violation.set_points_override(0);
   }
   *violation_entry.mutable_violation() = violation;
   write->entries.push_back(std::move(violation_entry));

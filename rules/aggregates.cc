@@ -101,6 +101,7 @@ ViolationFacts FactsOf(const v1::Violation& violation) {
   v.attributes.insert(r.attributes().begin(), r.attributes().end());
   v.occurred_at = FromProtoTime(r.occurred_at());
   if (violation.has_recorded_at()) v.recorded_at = FromProtoTime(violation.recorded_at());
+  if (violation.has_points_override()) v.points_override = violation.points_override();
   return v;
 }
 
