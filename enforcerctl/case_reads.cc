@@ -1,5 +1,6 @@
 #include "enforcerctl/case_reads.h"
 
+#include <functional>
 #include <iostream>
 #include <optional>
 
@@ -54,7 +55,10 @@ std::string What(const v1::LedgerEntry& e) {
   }
 }
 
-bool TimeFlag(const Invocation& inv, const std::string& name, google::protobuf::Timestamp* out) {
+// Sets the timestamp only when the flag is given (`field` makes it: a mutable_ accessor would
+// set it even when the flag is absent).
+bool TimeFlag(const Invocation& inv, const std::string& name,
+              const std::function<google::protobuf::Timestamp*()>& field) {
   std::optional<std::string> text = inv.Flag(name);
   if (!text) return true;
   std::optional<absl::Time> t = ParseTime(*text);
@@ -63,7 +67,7 @@ bool TimeFlag(const Invocation& inv, const std::string& name, google::protobuf::
              << "' is not a date (2026-12-01 or 2026-12-01T10:00:00Z)\n";
     return false;
   }
-  *out = ToProtoTime(*t);
+  *field() = ToProtoTime(*t);
   return true;
 }
 
@@ -109,10 +113,10 @@ bool HistoryRequest(const Invocation& inv, v1::ListHistoryRequest* r) {
     r->set_page_size(n);
   }
   if (auto token = inv.Flag("page_token")) r->set_page_token(*token);
-  return TimeFlag(inv, "since", r->mutable_start_time()) &&
-         TimeFlag(inv, "until", r->mutable_end_time()) &&
-         TimeFlag(inv, "occurred_since", r->mutable_occurred_start()) &&
-         TimeFlag(inv, "occurred_until", r->mutable_occurred_end());
+  return TimeFlag(inv, "since", [r] { return r->mutable_start_time(); }) &&
+         TimeFlag(inv, "until", [r] { return r->mutable_end_time(); }) &&
+         TimeFlag(inv, "occurred_since", [r] { return r->mutable_occurred_start(); }) &&
+         TimeFlag(inv, "occurred_until", [r] { return r->mutable_occurred_end(); });
 }
 
 int Complainant(const Invocation& inv) {
@@ -146,8 +150,8 @@ int Audit(const Invocation& inv) {
   }
   if (auto a = inv.Flag("actor")) request.set_actor(*a);
   if (auto t = inv.Flag("page_token")) request.set_page_token(*t);
-  if (!TimeFlag(inv, "since", request.mutable_start_time()) ||
-      !TimeFlag(inv, "until", request.mutable_end_time())) {
+  if (!TimeFlag(inv, "since", [&] { return request.mutable_start_time(); }) ||
+      !TimeFlag(inv, "until", [&] { return request.mutable_end_time(); })) {
     return kUsage;
   }
   v1::ListAuditResponse r;
