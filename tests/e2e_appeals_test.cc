@@ -2,6 +2,7 @@
 // the violation that crossed the threshold and wins; the standing and actions are recomputed and
 // the reinstatement is in the history; the policy's appeal window is enforced with the exact
 // error; a rights holder's retraction takes a strike away; all of it survives a crash.
+#include <map>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -104,6 +105,20 @@ TEST_F(AppealsTest, ASuspendedSellerWinsTheAppealAndIsReinstated) {
   }
   EXPECT_TRUE(reinstated);
   EXPECT_TRUE(voided);
+  // The audit has the appeal, its resolution and the void, each with its actor.
+  v1::ListAuditRequest audit_request;
+  *audit_request.mutable_subject() = Seller("seller-a");
+  v1::ListAuditResponse audit;
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    ASSERT_TRUE(cases_->ListAudit(&context, audit_request, &audit).ok());
+  }
+  std::map<std::string, std::string> actor_of;
+  for (const v1::AuditEntry& e : audit.entries()) actor_of[e.what()] = e.actor();
+  EXPECT_EQ(actor_of["appeal.file"], "seller-support");
+  EXPECT_EQ(actor_of["appeal.resolve"], "agent-7");
+  EXPECT_EQ(actor_of["violation.void"], "agent-7");
   // The counterfeit was decided 32 days ago: its 30 days to appeal are over.
   AdvanceClock(30 * kDay);
   v1::FileAppealResponse late;
@@ -128,6 +143,20 @@ TEST_F(AppealsTest, ARetractionTakesTheStrikeAway) {
     return 0;
   };
   ASSERT_EQ(ip_count(), 3);
+  auto strikes = [&] {
+    v1::GetCaseRequest request;
+    *request.mutable_subject() = Seller("seller-b");
+    v1::CaseView view;
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    EXPECT_TRUE(cases_->GetCase(&context, request, &view).ok());
+    for (const v1::CountRuleProgress& p : view.count_rules()) {
+      if (p.rule_id() == "ip-same-rights-holder" && p.group().find("brand-y") != std::string::npos)
+        return p.count();
+    }
+    return -1;
+  };
+  ASSERT_EQ(strikes(), 3);
   v1::RetractComplaintRequest r;
   r.set_request_id("retract-1");
   r.set_report_id("h3");
@@ -141,7 +170,23 @@ TEST_F(AppealsTest, ARetractionTakesTheStrikeAway) {
   ASSERT_EQ(retracted.voids_size(), 1);
   EXPECT_EQ(retracted.voids(0).rights_holder_id(), "brand-y");
   EXPECT_EQ(ip_count(), 2);
-  EXPECT_EQ(StandingOk(Seller("seller-b")).active_points(), 24);
+  EXPECT_EQ(strikes(), 2);  // the count rule's progress drops with the strike
+  // By rights holder and object: the complaint about listing-h2.
+  v1::RetractComplaintRequest by_object;
+  by_object.set_request_id("retract-2");
+  by_object.set_rights_holder_id("brand-y");
+  by_object.set_object_id("listing-h2");
+  by_object.set_reason("brand-y withdrew its complaint about listing-h2");
+  by_object.set_actor("rights-portal");
+  v1::RetractComplaintResponse second;
+  grpc::ClientContext context2;
+  SetDeadline(&context2);
+  status = cases_->RetractComplaint(&context2, by_object, &second);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(second.voids_size(), 1);
+  EXPECT_EQ(ip_count(), 1);
+  EXPECT_EQ(strikes(), 1);
+  EXPECT_EQ(StandingOk(Seller("seller-b")).active_points(), 12);
 }
 
 }  // namespace
