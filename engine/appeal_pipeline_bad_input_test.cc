@@ -108,7 +108,9 @@ TEST_F(AppealPipelineTest, ARetractionVoidsTheStrikeAndTheCountRuleLetsGo) {
   const v1::GetStandingResponse after = Standing("s1");
   EXPECT_EQ(after.standing(), v1::GOOD_STANDING);
   for (const v1::CategoryCount& c : after.category_counts()) {
-    if (c.category() == "ip") EXPECT_EQ(c.count(), 2);
+    if (c.category() == "ip") {
+      EXPECT_EQ(c.count(), 2);
+    }
   }
   auto again = Wait<v1::RetractComplaintResponse>(r, &AppealPipeline::RetractComplaint);
   ASSERT_TRUE(again.ok()) << again.status();
