@@ -111,8 +111,8 @@ StaffBuilder ApplyActionBuilder(const v1::ApplyActionRequest& request) {
     planner.Finish(&issued, staff->mutable_superseded());
     if (issued.empty()) {
       return absl::FailedPreconditionError(
-          absl::StrCat(Label(state.subject()), " already has an action in force that covers a ",
-                       v1::ActionType_Name(request.type()), " for that long; nothing to apply"));
+          absl::StrCat(Label(state.subject()), " already has an action in force that covers ",
+                       ActionTypeName(request.type()), " for that long; nothing to apply"));
     }
     *staff->mutable_action() = issued[0];
     follow->push_back(ActionEntry(issued[0]));
