@@ -59,6 +59,8 @@ count_rules:
       - {type: restrict_feature, feature: new_listings, duration: 30d}
 features:
   new_listings: Creating new listings
+linked_subjects:
+  propagate: [deactivate_store]
 )";
 
 inline v1::Subject Seller(const std::string& id) {

@@ -1,5 +1,6 @@
 #include "engine/propagation.h"
 
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -7,6 +8,9 @@
 #include "base/status_macros.h"
 #include "engine/ledger_entries.h"
 #include "engine/report_validator.h"
+#include "proto/timestamp.h"
+#include "rules/action_planner.h"
+#include "rules/evaluator.h"
 #include "rules/reevaluator.h"
 #include "rules/remedies.h"
 
@@ -88,6 +92,62 @@ absl::Status PropagateToLinked(const Policy& policy, PolicyRegistry& registry,
                      PropagateTo(policy, registry, source_state.subject(), action, link.linked(),
                                  link.reason(), cause, now, view, write));
     (void)p;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LiftPropagated(const Policy& policy, PolicyRegistry& registry,
+                            const v1::SubjectState& source_state, const v1::ActionLift& lifted,
+                            const std::string& cause, absl::Time now, LedgerView& view,
+                            LedgerWrite* write) {
+  for (const v1::SubjectLink& link : source_state.links()) {
+    ASSIGN_OR_RETURN(std::vector<v1::LedgerEntry> log, view.ReadSubjectLog(link.linked()));
+    std::set<std::string> propagated;  // ids of what the lifted action issued here
+    for (const v1::LedgerEntry& e : log) {
+      if (!e.has_propagation() ||
+          e.propagation().source_action().action_id() != lifted.action().action_id()) {
+        continue;
+      }
+      for (const v1::Action& a : e.propagation().actions_issued()) propagated.insert(a.action_id());
+    }
+    if (propagated.empty()) continue;
+    ASSIGN_OR_RETURN(v1::SubjectState target,
+                     StateUnderPolicy(policy, registry, link.linked(), now, view, write));
+    v1::LedgerEntry entry = NewEntry(view, link.linked(), now);
+    v1::Propagation& p = *entry.mutable_propagation();
+    *p.mutable_source() = source_state.subject();
+    *p.mutable_source_action() = lifted.action();
+    p.set_policy_version(policy.version());
+    *p.mutable_decided_at() = ToProtoTime(now);
+    p.set_cause(cause);
+    p.set_standing_before(DeriveStanding(target.actions(), now));
+    for (const v1::Action& a : target.actions()) {
+      if (!propagated.count(a.action_id()) || !IsActive(a, now)) continue;
+      v1::ActionLift* l = p.add_actions_lifted();
+      *l->mutable_action() = a;
+      l->set_reason(absl::StrCat(
+          "the linked ", source_state.subject().kind() == v1::CREATOR ? "creator '" : "seller '",
+          source_state.subject().id(), "' had it lifted: ", lifted.reason()));
+      l->set_policy_version(policy.version());
+      l->set_reinstatement(lifted.reinstatement());
+      l->set_actor(lifted.actor());
+    }
+    if (p.actions_lifted_size() == 0) continue;
+    for (const v1::ActionLift& l : p.actions_lifted()) {
+      auto* actions = target.mutable_actions();
+      for (int i = actions->size() - 1; i >= 0; --i) {
+        if (actions->Get(i).action_id() == l.action().action_id()) actions->DeleteSubrange(i, 1);
+      }
+    }
+    p.set_standing_after(DeriveStanding(target.actions(), now));
+    const v1::Propagation record = p;
+    write->entries.push_back(std::move(entry));
+    for (const v1::ActionLift& l : record.actions_lifted()) {
+      v1::LedgerEntry e = NewEntry(view, link.linked(), now);
+      *e.mutable_lift() = l;
+      write->entries.push_back(std::move(e));
+    }
+    PutState(std::move(target), write);
   }
   return absl::OkStatus();
 }

@@ -45,6 +45,15 @@ absl::StatusOr<v1::Propagation> PropagateTo(const Policy& policy, PolicyRegistry
                                             const std::string& cause, absl::Time now,
                                             LedgerView& view, LedgerWrite* write);
 
+// `lifted` (an action of `source_state`'s subject) was lifted: lifts what it had propagated to
+// each linked subject and is still in force there, recording a propagation entry with the lifts
+// (and the lift entries) in each target's ledger. `reinstatement`, `actor` and `reason` are those
+// of the source's lift.
+absl::Status LiftPropagated(const Policy& policy, PolicyRegistry& registry,
+                            const v1::SubjectState& source_state, const v1::ActionLift& lifted,
+                            const std::string& cause, absl::Time now, LedgerView& view,
+                            LedgerWrite* write);
+
 }  // namespace enforcer
 
 #endif  // ENFORCERD_ENGINE_PROPAGATION_H_

@@ -114,6 +114,11 @@ absl::StatusOr<LedgerWrite> StaffPipeline::Apply(
   }
   const v1::SubjectState after = state;
   PutState(std::move(state), &write);
+  for (const v1::ActionLift& lift : recorded.lifted()) {
+    RETURN_IF_ERROR(LiftPropagated(*policy, *policies_, after, lift,
+                                   absl::StrCat("staff:", recorded.staff_action_id()), now, view,
+                                   &write));
+  }
   if (kind == v1::STAFF_APPLY) {
     RETURN_IF_ERROR(PropagateToLinked(*policy, *policies_, after, recorded.action(),
                                       absl::StrCat("staff:", recorded.staff_action_id()), now, view,

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/appeal_pipeline_testing.h"
+#include "engine/case_pipeline.h"
 
 namespace enforcer {
 namespace {
@@ -77,7 +78,7 @@ TEST_F(StaffPipelineTest, ALiftedActionIsNotBroughtBackWhileItsRuleHolds) {
 }
 
 TEST_F(StaffPipelineTest, ChangingTheEndIsKeptAndReinstatementLiftsPermanentActions) {
-  Report("r1", "s1", "spam");  // 6 points: a warning
+  Report("r1", "s1", "spam");                           // 6 points: a warning
   const std::string v2id = Report("r2", "s1", "spam");  // 12: the warning extended
   const std::string warning = Standing("s1").active_actions(0).action_id();
   auto change = Common<v1::ChangeActionEndRequest>("c-1", "s1");
@@ -125,6 +126,41 @@ TEST_F(StaffPipelineTest, ChangingTheEndIsKeptAndReinstatementLiftsPermanentActi
   auto none_left = this->Staff(reinstate, &StaffPipeline::ReinstateSubject);
   EXPECT_EQ(none_left.status().code(), absl::StatusCode::kFailedPrecondition);
   ExpectStateIsTheFold("s1");
+}
+
+TEST_F(StaffPipelineTest, ReinstatingASubjectLiftsWhatItsDeactivationPropagated) {
+  CasePipeline cases(writer_.get(), &clock_, policies_.get());
+  v1::LinkSubjectsRequest link;
+  link.set_request_id("k-1");
+  *link.mutable_a() = Seller("s1");
+  *link.mutable_b() = Seller("s2");
+  link.set_reason("same bank account");
+  link.set_actor("agent-7");
+  absl::Notification linked;
+  cases.LinkSubjects(link, [&](absl::StatusOr<v1::LinkSubjectsResponse> r) {
+    EXPECT_TRUE(r.ok()) << r.status();
+    linked.Notify();
+  });
+  linked.WaitForNotification();
+  Report("r1", "s1", "fake");  // 48 points: deactivated, and so is the linked s2
+  ASSERT_EQ(Standing("s2").standing(), v1::DEACTIVATED);
+  auto reinstate = Common<v1::ReinstateSubjectRequest>("i-1", "s1");
+  reinstate.set_reason("the counterfeit report was a competitor's");
+  auto reinstated = this->Staff(reinstate, &StaffPipeline::ReinstateSubject);
+  ASSERT_TRUE(reinstated.ok()) << reinstated.status();
+  EXPECT_NE(Standing("s1").standing(), v1::DEACTIVATED);
+  EXPECT_EQ(Standing("s2").standing(), v1::GOOD_STANDING);
+  bool lifted_on_s2 = false;
+  for (const v1::LedgerEntry& e : Log("s2")) {
+    if (e.has_propagation() && e.propagation().actions_lifted_size() == 1) {
+      lifted_on_s2 = true;
+      EXPECT_TRUE(e.propagation().actions_lifted(0).reinstatement());
+      EXPECT_EQ(e.propagation().actions_lifted(0).actor(), "agent-7");
+    }
+  }
+  EXPECT_TRUE(lifted_on_s2);
+  ExpectStateIsTheFold("s1");
+  ExpectStateIsTheFold("s2");
 }
 
 TEST_F(StaffPipelineTest, ASnoozedRuleDoesNotFireUntilItEnds) {

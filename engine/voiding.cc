@@ -71,6 +71,10 @@ absl::StatusOr<v1::ViolationVoid> VoidIn(const Policy& policy, PolicyRegistry& r
   }
   const v1::SubjectState after = outcome.state;
   PutState(std::move(outcome.state), write);
+  for (const v1::ActionLift& lift : outcome.record.actions_lifted()) {
+    RETURN_IF_ERROR(LiftPropagated(policy, registry, after, lift,
+                                   absl::StrCat("void:", request.violation_id), now, view, write));
+  }
   for (const v1::Action& a : outcome.record.actions_issued()) {
     RETURN_IF_ERROR(PropagateToLinked(
         policy, registry, after, a, absl::StrCat("void:", request.violation_id), now, view, write));

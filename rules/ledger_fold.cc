@@ -92,6 +92,8 @@ void ApplyRecordedPropagation(const v1::Propagation& p, v1::SubjectState* state)
     RemoveAction(s.action().action_id(), state);  // replaced by an extension
   }
   for (const v1::Action& a : p.actions_issued()) *state->add_actions() = a;
+  for (const v1::ActionLift& lift : p.actions_lifted())
+    RemoveAction(lift.action().action_id(), state);
 }
 
 void ApplyRecordedReevaluation(const v1::Reevaluation& r, v1::SubjectState* state) {
