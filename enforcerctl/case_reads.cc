@@ -50,6 +50,14 @@ std::string What(const v1::LedgerEntry& e) {
       return e.reevaluation().reason();
     case v1::LedgerEntry::kRemedy:
       return e.remedy().remedy();
+    case v1::LedgerEntry::kActionEnded:
+      return absl::StrCat(ActionText(e.action_ended().action()), " ended at ",
+                          IsoTime(e.action_ended().ended_at()), "; now ",
+                          StandingText(e.action_ended().standing_after()));
+    case v1::LedgerEntry::kActionTookEffect:
+      return absl::StrCat(ActionText(e.action_took_effect().action()), " took effect at ",
+                          IsoTime(e.action_took_effect().effective_at()), "; now ",
+                          StandingText(e.action_took_effect().standing_after()));
     default:
       return "";
   }

@@ -6,6 +6,7 @@
 
 #include "enforcerctl/case_commands.h"
 #include "enforcerctl/cli.h"
+#include "enforcerctl/feed_commands.h"
 #include "enforcerctl/offline_commands.h"
 #include "enforcerctl/server_commands.h"
 
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
     c.usage = "policy " + c.usage;
   }
   for (auto& c : enforcer::ctl::CaseCommands()) commands.push_back(std::move(c));
+  for (auto& c : enforcer::ctl::FeedCommands()) commands.push_back(std::move(c));
   return enforcer::ctl::RunCommandLine(commands, std::vector<std::string>(argv + 1, argv + argc),
                                        std::cout, std::cerr);
 }

@@ -121,6 +121,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
     RETURN_IF_ERROR(d->store_->ClearStateRebuildPending());
   }
   d->writer_ = std::make_unique<LedgerWriter>(d->store_.get(), config.writer);
+  d->feed_hub_ = std::make_unique<FeedHub>(d->store_.get());
+  d->writer_->SetCommitObserver([hub = d->feed_hub_.get()] { hub->Published(); });
   d->enforcer_ = std::make_unique<Enforcer>(d->store_.get(), d->writer_.get(), d->clock_.get(),
                                             d->policies_.get());
   d->shadow_ = std::make_unique<ShadowEvaluator>();
@@ -135,6 +137,12 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
       {PolicySource(config), "enforcerd",
        config.override_policy ? "started with --override_policy" : "started"}));
   d->service_ = std::make_unique<EnforcerService>(d->enforcer_.get());
+  d->action_feed_ = std::make_unique<ActionFeed>(d->store_.get(), d->writer_.get(),
+                                                 d->feed_hub_.get(), d->clock_.get());
+  d->feed_service_ = std::make_unique<ActionFeedService>(d->action_feed_.get());
+  d->scheduler_ = std::make_unique<ActionScheduler>(d->store_.get(), d->writer_.get(),
+                                                    d->policies_.get(), d->clock_.get(),
+                                                    config.scheduler);
   d->sweeper_ = std::make_unique<SubjectSweeper>(d->store_.get(), d->writer_.get(),
                                                  d->policies_.get(), d->clock_.get());
   d->administration_ = std::make_unique<PolicyAdministration>(d->store_.get(), d->enforcer_.get(),
@@ -161,6 +169,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   builder.RegisterService(d->service_.get());
   builder.RegisterService(d->admin_service_.get());
   builder.RegisterService(d->cases_service_.get());
+  builder.RegisterService(d->feed_service_.get());
   d->server_ = builder.BuildAndStart();
   if (d->server_ == nullptr || d->port_ == 0) {
     d->server_.reset();
@@ -168,6 +177,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
         absl::StrCat("cannot listen on ", config.listen, " (address in use or malformed?)"));
   }
   d->server_->GetHealthCheckService()->SetServingStatus(true);
+  // Times that passed while the daemon was down are recorded by its first pass.
+  d->scheduler_->Start();
   return d;
 }
 
@@ -197,6 +208,8 @@ void Daemon::Shutdown() {
   // A sweep of every subject would hold the server's shutdown up: stop it at its next subject.
   if (admin_service_ != nullptr) admin_service_->Cancel();
   if (simulator_ != nullptr) simulator_->Cancel();  // likewise a backtest
+  if (feed_hub_ != nullptr) feed_hub_->Close();      // and the feed's watchers
+  if (scheduler_ != nullptr) scheduler_->Stop();
   if (server_ != nullptr) {
     server_->GetHealthCheckService()->SetServingStatus(false);
     // In-flight reports still complete: the writer is running until after this returns.
@@ -205,6 +218,9 @@ void Daemon::Shutdown() {
   }
   if (writer_ != nullptr) writer_->Shutdown();
   server_.reset();
+  scheduler_.reset();
+  feed_service_.reset();
+  action_feed_.reset();
   admin_service_.reset();
   administration_.reset();
   simulator_.reset();
@@ -220,6 +236,7 @@ void Daemon::Shutdown() {
   service_.reset();
   enforcer_.reset();
   writer_.reset();
+  feed_hub_.reset();
   policies_.reset();
   store_.reset();
 }

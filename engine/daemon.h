@@ -11,10 +11,14 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "engine/action_feed.h"
+#include "engine/action_feed_service.h"
+#include "engine/action_scheduler.h"
 #include "engine/case_pipeline.h"
 #include "engine/cases_service.h"
 #include "engine/clock.h"
 #include "engine/enforcer.h"
+#include "engine/feed_hub.h"
 #include "engine/grpc_service.h"
 #include "engine/ledger_writer.h"
 #include "engine/policy_admin_service.h"
@@ -38,6 +42,8 @@ struct DaemonConfig {
   bool override_policy = false;
   Durability durability = Durability::kFsync;
   LedgerWriter::Options writer;
+  // When timed actions are recorded as ended (tick) and how long the action feed keeps events.
+  ActionScheduler::Options scheduler;
   // Testing only: read the time from this file (see FileClock). Empty: the real clock.
   std::string testing_clock_file;
 };
@@ -71,6 +77,7 @@ class Daemon {
   std::unique_ptr<LedgerStore> store_;
   std::unique_ptr<PolicyRegistry> policies_;
   std::unique_ptr<LedgerWriter> writer_;
+  std::unique_ptr<FeedHub> feed_hub_;
   std::unique_ptr<ShadowEvaluator> shadow_;
   std::unique_ptr<Enforcer> enforcer_;
   std::unique_ptr<ShadowAdministration> shadow_admin_;
@@ -86,6 +93,9 @@ class Daemon {
   std::unique_ptr<ComplainantRecords> complainants_;
   std::unique_ptr<AuditReader> audit_;
   std::unique_ptr<CasesService> cases_service_;
+  std::unique_ptr<ActionFeed> action_feed_;
+  std::unique_ptr<ActionFeedService> feed_service_;
+  std::unique_ptr<ActionScheduler> scheduler_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool stopped_ = false;

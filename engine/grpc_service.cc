@@ -3,6 +3,8 @@
 #include <string>
 #include <utility>
 
+#include "engine/report_stream.h"
+
 namespace enforcer {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
@@ -22,6 +24,11 @@ grpc::ServerUnaryReactor* EnforcerService::ReportViolation(
         reactor->Finish(ToGrpcStatus(result.status()));
       });
   return reactor;
+}
+
+grpc::ServerBidiReactor<v1::ReportViolationRequest, v1::ReportViolationResult>*
+EnforcerService::ReportViolations(grpc::CallbackServerContext*) {
+  return new ReportStream(enforcer_);  // deletes itself when done
 }
 
 grpc::ServerUnaryReactor* EnforcerService::GetStanding(grpc::CallbackServerContext* context,

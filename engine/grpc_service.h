@@ -44,6 +44,8 @@ class EnforcerService final : public v1::Enforcer::CallbackService {
   grpc::ServerUnaryReactor* ReportViolation(grpc::CallbackServerContext* context,
                                             const v1::ReportViolationRequest* request,
                                             v1::ReportViolationResponse* response) override;
+  grpc::ServerBidiReactor<v1::ReportViolationRequest, v1::ReportViolationResult>*
+  ReportViolations(grpc::CallbackServerContext* context) override;
   grpc::ServerUnaryReactor* GetStanding(grpc::CallbackServerContext* context,
                                         const v1::GetStandingRequest* request,
                                         v1::GetStandingResponse* response) override;

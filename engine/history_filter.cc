@@ -45,6 +45,10 @@ std::string ViolationIdOf(const v1::LedgerEntry& e) {
       return e.violation_void().violation_id();
     case v1::LedgerEntry::kStaffAction:
       return e.staff_action().action().violation_id();
+    case v1::LedgerEntry::kActionEnded:
+      return e.action_ended().action().violation_id();
+    case v1::LedgerEntry::kActionTookEffect:
+      return e.action_took_effect().action().violation_id();
     default:
       return "";
   }

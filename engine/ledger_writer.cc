@@ -178,7 +178,8 @@ void LedgerWriter::CommitGroup(std::deque<Job>& group) {
     }
     AddAuditEntries(&*write, [&last_written] { return last_written; });
     if (write->report || !write->states.empty() || !write->entries.empty() || write->activation ||
-        write->shadow_setting || !write->shadow_decisions.empty() || !write->audit.empty()) {
+        write->shadow_setting || !write->shadow_decisions.empty() || !write->audit.empty() ||
+        !write->timers_done.empty() || !write->cursors.empty() || write->feed_retain_from > 0) {
       writes.push_back(*std::move(write));
       view.Stage(writes.back());
     }
@@ -200,6 +201,7 @@ void LedgerWriter::CommitGroup(std::deque<Job>& group) {
     stats_.largest_group = std::max<uint64_t>(stats_.largest_group, group.size());
     stats_.failed_commits += commit.ok() ? 0 : 1;
   }
+  if (commit.ok() && !writes.empty() && commit_observer_) commit_observer_();
   for (size_t i = 0; i < group.size(); ++i) group[i].done(results[i]);
 }
 

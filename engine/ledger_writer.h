@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -83,6 +84,10 @@ class LedgerWriter {
 
   Stats stats() const;
 
+  // Runs on the writer thread after every commit that wrote something, before the jobs' `done`
+  // (the action feed wakes its watchers). Set before the first Submit; it must not block.
+  void SetCommitObserver(std::function<void()> observer) { commit_observer_ = std::move(observer); }
+
  private:
   struct Job {
     ApplyFn apply;
@@ -96,6 +101,7 @@ class LedgerWriter {
   LedgerStore* const store_;
   const Options options_;
   uint64_t next_sequence_;  // writer thread only
+  std::function<void()> commit_observer_;
 
   mutable absl::Mutex mu_;
   std::deque<Job> queue_ ABSL_GUARDED_BY(mu_);

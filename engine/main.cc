@@ -6,6 +6,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/time/time.h"
 #include "engine/daemon.h"
 #include "engine/policy_loader.h"
 
@@ -30,6 +31,11 @@ ABSL_FLAG(bool, rebuild_state, false,
           "its ledger), print a summary, and exit");
 ABSL_FLAG(std::string, testing_clock_file, "",
           "testing only: read the current time (Unix microseconds) from this file");
+ABSL_FLAG(absl::Duration, feed_retention, absl::Hours(24 * 30),
+          "how long the action feed keeps events (e.g. 720h); a consumer asking for older ones "
+          "gets OUT_OF_RANGE. 0 keeps them forever");
+ABSL_FLAG(absl::Duration, scheduler_tick, absl::Seconds(1),
+          "how often timed actions that ended (or pending ones that took effect) are recorded");
 ABSL_FLAG(std::string, check_policy, "",
           "validate this policy file, print its errors and lint warnings and exit (0: valid, "
           "warnings allowed; 1: invalid)");
@@ -48,6 +54,13 @@ int main(int argc, char** argv) {
   config.policy_path = absl::GetFlag(FLAGS_policy);
   config.override_policy = absl::GetFlag(FLAGS_override_policy);
   config.testing_clock_file = absl::GetFlag(FLAGS_testing_clock_file);
+  config.scheduler.feed_retention = absl::GetFlag(FLAGS_feed_retention);
+  config.scheduler.tick = absl::GetFlag(FLAGS_scheduler_tick);
+  if (config.scheduler.tick <= absl::ZeroDuration() ||
+      config.scheduler.feed_retention < absl::ZeroDuration()) {
+    std::fprintf(stderr, "--scheduler_tick must be positive and --feed_retention not negative\n");
+    return 2;
+  }
   const std::string durability = absl::GetFlag(FLAGS_durability);
   if (durability == "fsync") {
     config.durability = enforcer::Durability::kFsync;

@@ -1,6 +1,7 @@
 // The aggregate side of the evaluator: folding facts into buckets, pruning, and reading standing.
 #include <algorithm>
 #include <map>
+#include <string>
 #include <utility>
 
 #include "proto/timestamp.h"
@@ -114,6 +115,35 @@ void FoldViolationFacts(const ViolationFacts& v, v1::SubjectState* state) {
   }
 }
 
+void RetireEndedActions(absl::Time now, v1::SubjectState* state) {
+  auto* actions = state->mutable_actions();
+  auto* ended = state->mutable_ended_unrecorded();
+  const absl::Time horizon = now - kUnrecordedEndHorizon;
+  for (const v1::Action& a : *actions) {
+    if (!IsActive(a, now) && EndOf(a) > horizon) *ended->Add() = a;
+  }
+  actions->erase(std::remove_if(actions->begin(), actions->end(),
+                                [&](const v1::Action& a) { return !IsActive(a, now); }),
+                 actions->end());
+  ended->erase(std::remove_if(ended->begin(), ended->end(),
+                              [&](const v1::Action& a) { return EndOf(a) <= horizon; }),
+               ended->end());
+  // Canonical order, so that pruning once or in steps gives the same state.
+  std::sort(ended->begin(), ended->end(), [](const v1::Action& a, const v1::Action& b) {
+    return std::make_pair(EndOf(a), a.action_id()) < std::make_pair(EndOf(b), b.action_id());
+  });
+  auto* recorded = state->mutable_took_effect_recorded();
+  recorded->erase(std::remove_if(recorded->begin(), recorded->end(),
+                                 [&](const std::string& id) {
+                                   auto same = [&](const v1::Action& a) {
+                                     return a.action_id() == id;
+                                   };
+                                   return std::none_of(actions->begin(), actions->end(), same) &&
+                                          std::none_of(ended->begin(), ended->end(), same);
+                                 }),
+                  recorded->end());
+}
+
 void PruneState(const Policy* policy, absl::Time now, v1::SubjectState* state) {
   const int retention = policy != nullptr ? policy->RetentionDays() : kAggregateRetentionDays;
   const int64_t oldest_day = UnixDay(now) - retention;
@@ -129,10 +159,7 @@ void PruneState(const Policy* policy, absl::Time now, v1::SubjectState* state) {
   holders->erase(std::remove_if(holders->begin(), holders->end(),
                                 [&](const v1::HolderBucket& b) { return b.day() < oldest_day; }),
                  holders->end());
-  auto* actions = state->mutable_actions();
-  actions->erase(std::remove_if(actions->begin(), actions->end(),
-                                [&](const v1::Action& a) { return !IsActive(a, now); }),
-                 actions->end());
+  RetireEndedActions(now, state);
   auto* snoozes = state->mutable_snoozes();
   snoozes->erase(
       std::remove_if(snoozes->begin(), snoozes->end(),

@@ -72,6 +72,15 @@ void FoldViolationFacts(const ViolationFacts& violation, v1::SubjectState* state
 // With no policy (its version unknown) aggregates are kept for kAggregateRetentionDays.
 void PruneState(const Policy* policy, absl::Time now, v1::SubjectState* state);
 
+// How long an action that ran out stays in SubjectState::ended_unrecorded waiting for its
+// ActionEnded entry (the scheduler records it within seconds; this covers a daemon that was down).
+// Ends older than this are dropped unrecorded, so replays and simulations hold no backlog.
+inline constexpr absl::Duration kUnrecordedEndHorizon = absl::Hours(24 * 30);
+
+// The part of PruneState that moves the actions ended by `now` out of `actions` into
+// `ended_unrecorded` (within the horizon), and drops what no longer needs tracking.
+void RetireEndedActions(absl::Time now, v1::SubjectState* state);
+
 struct StandingSummary {
   v1::Standing standing = v1::GOOD_STANDING;
   int64_t active_points = 0;

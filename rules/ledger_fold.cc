@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "proto/timestamp.h"
+#include "rules/action_clock.h"
 #include "rules/action_planner.h"
 #include "rules/case_events.h"
 #include "rules/reevaluator.h"
@@ -208,6 +209,14 @@ FoldResult FoldLedger(const PolicyResolver& policies, const v1::Subject& subject
       ApplyAppealFiled(e.appeal(), &out.state);
     } else if (e.has_appeal_resolution()) {
       ApplyAppealResolved(e.appeal_resolution(), &out.state);
+    } else if (e.has_action_ended()) {
+      PruneState(policies(out.state.policy_version()), FromProtoTime(e.recorded_at()),
+                 &out.state);
+      ApplyActionEnded(e.action_ended(), &out.state);
+    } else if (e.has_action_took_effect()) {
+      PruneState(policies(out.state.policy_version()), FromProtoTime(e.recorded_at()),
+                 &out.state);
+      ApplyActionTookEffect(e.action_took_effect(), &out.state);
     } else if (e.has_propagation()) {
       PruneState(policies(out.state.policy_version()), FromProtoTime(e.propagation().decided_at()),
                  &out.state);

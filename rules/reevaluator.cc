@@ -247,6 +247,10 @@ ReevaluationOutcome Reevaluate(const Policy& policy, const Policy* previous,
   out.state = ReplayUnder(policy, current.subject(), violations, now, current.remedies(), &current);
   *out.state.mutable_links() = current.links();
   *out.state.mutable_open_appeals() = current.open_appeals();
+  // The replay's own ended actions are hypothetical; what the scheduler still has to record is
+  // the subject's.
+  *out.state.mutable_ended_unrecorded() = current.ended_unrecorded();
+  *out.state.mutable_took_effect_recorded() = current.took_effect_recorded();
   v1::SubjectState kept;
   *kept.mutable_subject() = current.subject();
   Reconcile(policy, current, out.state, now, id_prefix, &record, &kept);

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "storage/commit_log_scan.h"
 
 namespace enforcer {
 namespace {
@@ -145,27 +146,16 @@ absl::Status BackfillCaseIndexes(LedgerDb& db) {
   rocksdb::WriteBatch batch;
   CaseIndexBatch indexes(&db, &batch);
   size_t pending = 0;
-  std::unique_ptr<rocksdb::Iterator> it = db.NewIterator(db.handle(Cf::kCommitLog));
   // In sequence order, so a void or resolution comes after what it undoes.
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    ASSIGN_OR_RETURN(const uint64_t sequence, DecodeCommitLogKey(ToView(it->key())));
-    const std::string context = absl::StrCat("commit log record ", sequence);
-    ASSIGN_OR_RETURN(const v1::LedgerPosition at,
-                     ParseValue<v1::LedgerPosition>(it->value(), context));
-    absl::StatusOr<std::string> subject_key = EncodeSubjectKey(at.subject());
-    if (!subject_key.ok()) return absl::DataLossError(absl::StrCat("corrupt stored ", context));
-    ASSIGN_OR_RETURN(const std::optional<v1::LedgerEntry> entry,
-                     db.Get<v1::LedgerEntry>(
-                         Cf::kLedger, EncodeLedgerKey(*subject_key, at.position()), context));
-    if (!entry.has_value()) return absl::DataLossError(absl::StrCat(context, " points at nothing"));
-    RETURN_IF_ERROR(indexes.Add(*entry));
-    if (++pending < kBackfillChunk) continue;
+  RETURN_IF_ERROR(ForEachCommittedEntry(db, [&](const v1::LedgerEntry& entry) -> absl::Status {
+    RETURN_IF_ERROR(indexes.Add(entry));
+    if (++pending < kBackfillChunk) return absl::OkStatus();
     RETURN_IF_ERROR(indexes.Flush());
     RETURN_IF_ERROR(db.Write(&batch, /*sync=*/false, "backfill case indexes"));
     batch.Clear();
     pending = 0;
-  }
-  RETURN_IF_ERROR(FromRocksDb(it->status(), "scan commit log"));
+    return absl::OkStatus();
+  }));
   RETURN_IF_ERROR(indexes.Flush());
   RETURN_IF_ERROR(PutRaw(&batch, db.handle(Cf::kMeta), kCaseIndexesBackfilledKey, ""));
   return db.Write(&batch, /*sync=*/true, "backfill case indexes");

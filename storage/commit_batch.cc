@@ -18,10 +18,13 @@ absl::Status CommitBatch::Add(const LedgerWrite& write) {
     RETURN_IF_ERROR(PutMessage(&batch_, db_->handle(Cf::kIdempotency), EncodeReportKey(report_id),
                                write.report->record));
   }
+  // Consumed timers go before the states' timers: a timer a state still implies stays.
+  RETURN_IF_ERROR(delivery_.AddDeliveryChanges(write));
   for (const v1::SubjectState& state : write.states) {
     absl::StatusOr<std::string> key = EncodeSubjectKey(state.subject());
     if (!key.ok()) return WithContext(key.status(), "subject state");
     RETURN_IF_ERROR(PutMessage(&batch_, db_->handle(Cf::kStates), *key, state));
+    RETURN_IF_ERROR(delivery_.AddState(state));
   }
   for (const v1::LedgerEntry& entry : write.entries) RETURN_IF_ERROR(AddEntry(entry));
   if (write.activation.has_value()) RETURN_IF_ERROR(AddActivation(*write.activation));
@@ -56,6 +59,7 @@ absl::Status CommitBatch::AddEntry(const v1::LedgerEntry& entry) {
   v1::LedgerEntry positioned = entry;
   positioned.set_position(position);
   RETURN_IF_ERROR(entries_.Add(positioned));
+  RETURN_IF_ERROR(delivery_.AddEntry(positioned));
   last_sequence_ = entry.sequence();
   return absl::OkStatus();
 }
@@ -137,6 +141,7 @@ absl::Status CommitBatch::PutAudit(const v1::AuditEntry& audit, const AuditPosit
 
 absl::StatusOr<rocksdb::WriteBatch*> CommitBatch::Finish() {
   RETURN_IF_ERROR(entries_.Flush());
+  RETURN_IF_ERROR(delivery_.Finish());
   if (batch_.Count() == 0) return nullptr;
   if (last_sequence_ != first_sequence_) {
     RETURN_IF_ERROR(PutRaw(&batch_, db_->handle(Cf::kMeta), kLastSequenceKey,

@@ -1,6 +1,6 @@
 // Turns a group of LedgerWrites into one RocksDB write batch: checks every entry, assigns each its
 // position in its subject's ledger, and adds the states, idempotency records, policy activations,
-// derived indexes and meta values the group changes. Internal to storage/.
+// derived indexes, action-feed events, timers and meta values the group changes. Internal to storage/.
 #ifndef ENFORCERD_STORAGE_COMMIT_BATCH_H_
 #define ENFORCERD_STORAGE_COMMIT_BATCH_H_
 
@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "rocksdb/write_batch.h"
+#include "storage/delivery_batch.h"
 #include "storage/entry_batch.h"
 #include "storage/key_codec.h"
 #include "storage/ledger_db.h"
@@ -22,9 +23,11 @@ class CommitBatch {
  public:
   // `last_sequence` and `last_activation` are the highest ever committed: the group's must be
   // higher. `db` must outlive this object and must not be written to while it is in use.
-  CommitBatch(const LedgerDb* db, uint64_t last_sequence, uint64_t last_activation)
+  CommitBatch(const LedgerDb* db, uint64_t last_sequence, uint64_t last_activation,
+              uint64_t last_feed_sequence, uint64_t oldest_feed_sequence)
       : db_(db),
         entries_(db, &batch_),
+        delivery_(db, &batch_, last_feed_sequence, oldest_feed_sequence),
         last_sequence_(last_sequence),
         last_activation_(last_activation),
         first_sequence_(last_sequence),
@@ -41,6 +44,8 @@ class CommitBatch {
   // The highest sequence and activation once the batch is written.
   uint64_t last_sequence() const { return last_sequence_; }
   uint64_t last_activation() const { return last_activation_; }
+  uint64_t last_feed_sequence() const { return delivery_.last_feed_sequence(); }
+  uint64_t oldest_feed_sequence() const { return delivery_.oldest_feed_sequence(); }
 
  private:
   absl::Status AddEntry(const v1::LedgerEntry& entry);
@@ -56,6 +61,7 @@ class CommitBatch {
   const LedgerDb* const db_;
   rocksdb::WriteBatch batch_;
   EntryBatch entries_;
+  DeliveryBatch delivery_;
   uint64_t last_sequence_;
   uint64_t last_activation_;
   const uint64_t first_sequence_;

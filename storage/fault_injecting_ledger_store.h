@@ -140,6 +140,26 @@ class FaultInjectingLedgerStore : public LedgerStore {
     if (fail_reads_) return ReadFailure();
     return real_->ListAudit(query);
   }
+  absl::StatusOr<std::vector<v1::ActionEvent>> ReadFeed(uint64_t from, size_t limit) override {
+    if (fail_reads_) return ReadFailure();
+    return real_->ReadFeed(from, limit);
+  }
+  uint64_t LastFeedSequence() const override { return real_->LastFeedSequence(); }
+  uint64_t OldestFeedSequence() const override { return real_->OldestFeedSequence(); }
+  absl::StatusOr<std::vector<v1::ConsumerCursor>> ListConsumerCursors() override {
+    if (fail_reads_) return ReadFailure();
+    return real_->ListConsumerCursors();
+  }
+  absl::StatusOr<std::optional<v1::ConsumerCursor>> GetConsumerCursor(
+      absl::string_view consumer) override {
+    if (fail_reads_) return ReadFailure();
+    return real_->GetConsumerCursor(consumer);
+  }
+  absl::StatusOr<std::vector<v1::ActionTimer>> ScanDueTimers(absl::Time until,
+                                                            size_t limit) override {
+    if (fail_reads_) return ReadFailure();
+    return real_->ScanDueTimers(until, limit);
+  }
   uint64_t LastSequence() const override { return real_->LastSequence(); }
   bool StateRebuildPending() const override { return real_->StateRebuildPending(); }
   // A write, so it fails with the commits.

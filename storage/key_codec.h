@@ -34,6 +34,15 @@
 //   audit token     = web-safe base64 of: version (1 byte, = 3) + audit position
 // A day is a UTC day: floor(micros since the epoch / 86400e6).
 //
+// Delivery (added within schema 2: the "delivery" column family, which a store opened without it
+// gains and backfills once, see delivery_batch.h):
+//   feed key        = "f" + feed sequence (8 bytes)                    -> ActionEvent
+//   consumer key    = "c" + consumer name bytes                        -> ConsumerCursor
+//   timer key       = "t" + at (8 bytes, see below) + subject key + kind (1 byte) + action_id
+//                                                                      -> ActionTimer
+//   meta keys       = "last_feed_sequence", "oldest_feed_sequence": 8-byte values;
+//                     "delivery_backfilled": present once the feed and timers are complete
+//
 // Schema 1 (read only by the migration):
 //   event key       = subject key + recorded_at (8 bytes, see below) + sequence (8 bytes)
 //   report key      = report_id bytes
@@ -56,6 +65,7 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "proto/enforcer.pb.h"
+#include "proto/ledger.pb.h"
 
 namespace enforcer {
 
@@ -195,6 +205,22 @@ absl::StatusOr<AuditPosition> DecodeAuditIndexKey(absl::string_view key, absl::s
 std::string EncodeAuditToken(const AuditPosition& at);
 // INVALID_ARGUMENT "page_token is malformed" for anything EncodeAuditToken cannot have made.
 absl::StatusOr<AuditPosition> DecodeAuditToken(absl::string_view token);
+
+inline constexpr absl::string_view kLastFeedSequenceKey = "last_feed_sequence";
+inline constexpr absl::string_view kOldestFeedSequenceKey = "oldest_feed_sequence";
+inline constexpr absl::string_view kDeliveryBackfilledKey = "delivery_backfilled";
+std::string EncodeFeedKey(uint64_t sequence);
+// DATA_LOSS unless `key` is a feed key.
+absl::StatusOr<uint64_t> DecodeFeedKey(absl::string_view key);
+inline constexpr absl::string_view kConsumerKeysBegin = "c";
+inline constexpr absl::string_view kConsumerKeysEnd = "d";
+std::string EncodeConsumerKey(absl::string_view consumer);
+// INVALID_ARGUMENT for a timer without subject, action_id or kind, or with a time out of range.
+absl::StatusOr<std::string> EncodeTimerKey(const v1::ActionTimer& timer);
+// Sorts after every timer key whose time is at or before `micros`, and before every later one:
+// the exclusive upper bound of "at <= micros". Every timer key starts with kTimerKeysBegin.
+inline constexpr absl::string_view kTimerKeysBegin = "t";
+std::string EncodeTimerBound(int64_t micros);
 
 // Schema 1, for the migration.
 struct Schema1EventKey {

@@ -18,7 +18,7 @@ namespace {
 // Indexed by Cf and Schema1Cf.
 constexpr const char* kCfNames[] = {"default",    "ledger",     "states",   "idempotency",
                                     "violations", "commit_log", "expiries", "policies",
-                                    "cases",      "audit"};
+                                    "cases",      "audit",      "delivery"};
 constexpr const char* kSchema1CfNames[] = {"events", "subjects", "reports"};
 constexpr size_t kNumCfs = std::size(kCfNames);
 constexpr size_t kNumSchema1Cfs = std::size(kSchema1CfNames);

@@ -22,7 +22,8 @@ namespace enforcer {
 
 // Schema 2's column families, in the order of their names in ledger_db.cc. The names differ from
 // schema 1's, so schema-1 data is never parsed as schema 2. kCases and kAudit came later within
-// schema 2: opening a store without them creates them empty (see case_index_batch.h).
+// schema 2: opening a store without them creates them empty (see case_index_batch.h); so did
+// kDelivery (see delivery_batch.h).
 enum class Cf {
   kMeta,
   kLedger,
@@ -33,7 +34,8 @@ enum class Cf {
   kExpiries,
   kPolicies,
   kCases,
-  kAudit
+  kAudit,
+  kDelivery
 };
 // Schema 1's, still present until a migration has finished.
 enum class Schema1Cf { kEvents, kSubjects, kReports };

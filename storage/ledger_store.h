@@ -10,8 +10,10 @@
 // batch: the violation index (violation id -> positions), a commit-ordered log of every entry (by
 // global sequence; the action feed tails it), an expiry index of timed actions keyed by
 // (expires_at, subject, action id) so a scheduler scans a time range instead of every subject, the
-// idempotency records, every policy version ever activated, and the case indexes (complaints by
-// rights holder and object, complaint tallies by day, open appeals) and the audit.
+// idempotency records, every policy version ever activated, the case indexes (complaints by
+// rights holder and object, complaint tallies by day, open appeals), the audit, and delivery: the
+// action feed (every action event, numbered without gaps), the scheduler's timers and the
+// consumers' cursors.
 #ifndef ENFORCERD_STORAGE_LEDGER_STORE_H_
 #define ENFORCERD_STORAGE_LEDGER_STORE_H_
 
@@ -27,6 +29,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "proto/action_feed.pb.h"
 #include "proto/cases.pb.h"
 #include "proto/enforcer.pb.h"
 #include "proto/ledger.pb.h"
@@ -67,6 +70,15 @@ struct LedgerWrite {
   // or written before it (it sorts right after that entry). Anything else is INVALID_ARGUMENT and
   // nothing of the group is written, so no write can replace an existing audit entry.
   std::vector<v1::AuditEntry> audit;
+  // Delivery. Every entry's action-feed events (proto/action_events.h) and every state's timers
+  // are derived by the store in the same batch; these are what the write changes besides:
+  // - timers the scheduler consumed (removed; removing an absent one is harmless);
+  std::vector<v1::ActionTimer> timers_done;
+  // - named consumers' cursors (each replaces the consumer's stored one);
+  std::vector<v1::ConsumerCursor> cursors;
+  // - the feed's retention: events below this sequence are removed (0 or at most the oldest kept:
+  //   nothing). INVALID_ARGUMENT beyond the last event plus one.
+  uint64_t feed_retain_from = 0;
 };
 
 struct AuditQuery {
@@ -199,6 +211,21 @@ class LedgerStore {
                                                                        size_t limit) = 0;
   // - the audit (LedgerWrite::audit), newest first. INVALID_ARGUMENT for a malformed token.
   virtual absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) = 0;
+
+  // The action feed: events with sequence >= `from`, in order, at most `limit`. Events below
+  // OldestFeedSequence() are gone (retention); a caller that needs them gets what follows.
+  virtual absl::StatusOr<std::vector<v1::ActionEvent>> ReadFeed(uint64_t from, size_t limit) = 0;
+  // The last event's sequence (0 if none) and the oldest kept (1 until retention removes some;
+  // LastFeedSequence() + 1 when every event was removed).
+  virtual uint64_t LastFeedSequence() const = 0;
+  virtual uint64_t OldestFeedSequence() const = 0;
+  // Every named consumer's cursor, by name.
+  virtual absl::StatusOr<std::vector<v1::ConsumerCursor>> ListConsumerCursors() = 0;
+  virtual absl::StatusOr<std::optional<v1::ConsumerCursor>> GetConsumerCursor(
+      absl::string_view consumer) = 0;
+  // Timers at or before `until`, earliest first, at most `limit` (see v1::ActionTimer).
+  virtual absl::StatusOr<std::vector<v1::ActionTimer>> ScanDueTimers(absl::Time until,
+                                                                    size_t limit) = 0;
 
   // The highest entry sequence ever committed (0 for a new store). Sequences are global.
   virtual uint64_t LastSequence() const = 0;

@@ -8,7 +8,6 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "rocksdb/db.h"
 #include "storage/key_codec.h"
 #include "storage/ledger_store.h"
 #include "storage/ledger_store_testing.h"
@@ -193,27 +192,6 @@ TEST_F(CaseIndexTest, OpenAppealsAreThoseNotYetResolvedOldestFirst) {
   }
 }
 
-// Takes the case indexes away, as in a store the build before them wrote.
-void RemoveCaseIndexes(const std::string& dir) {
-  std::vector<std::string> names;
-  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const std::string& name : names)
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir, descriptors, &handles, &db).ok());
-  for (rocksdb::ColumnFamilyHandle* handle : handles) {
-    if (handle->GetName() == "default") {
-      EXPECT_TRUE(db->Delete({}, handle, std::string(kCaseIndexesBackfilledKey)).ok());
-    } else if (handle->GetName() == "cases" || handle->GetName() == "audit") {
-      EXPECT_TRUE(db->DropColumnFamily(handle).ok());
-    }
-    db->DestroyColumnFamilyHandle(handle);
-  }
-  delete db;
-}
-
 TEST_F(CaseIndexTest, AStoreWrittenBeforeTheIndexesIsBackfilledOnOpen) {
   CommitEntries({Complaint(kSeller, 1, "v1", kT0, "rh", "obj"),
                  Complaint(kCreator, 2, "v1", kT0, "rh", "obj"), AppealEntry(kSeller, 3)});
@@ -221,7 +199,8 @@ TEST_F(CaseIndexTest, AStoreWrittenBeforeTheIndexesIsBackfilledOnOpen) {
                  Resolution(kSeller, 6, "a3"), Void(kSeller, 7, "v1", Cause::kAppeal)});
   const std::string before = Days("rh");
   store_.reset();
-  RemoveCaseIndexes(dir_);
+  storage_testing::RemoveFamilies(dir_, {"cases", "audit"},
+                                  {std::string(kCaseIndexesBackfilledKey)});
   Reopen();
   EXPECT_EQ(Days("rh"), before);
   EXPECT_EQ(Days("rh"), "day0:1/1/0 day1:1/0/0");

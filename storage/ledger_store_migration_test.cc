@@ -248,7 +248,7 @@ TEST_F(MigrationTest, MigratesTheSchema1Fixture) {
   EXPECT_EQ(report.reports, expected_.reports.size());
   ExpectMigrated(*store);
   EXPECT_THAT(ColumnFamilies(),
-              ElementsAreArray({"audit", "cases", "commit_log", "default", "expiries",
+              ElementsAreArray({"audit", "cases", "commit_log", "default", "delivery", "expiries",
                                 "idempotency", "ledger", "policies", "states", "violations"}));
 }
 

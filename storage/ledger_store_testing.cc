@@ -1,7 +1,9 @@
 #include "storage/ledger_store_testing.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -74,8 +76,12 @@ std::vector<uint64_t> Positions(const std::vector<v1::LedgerEntry>& entries) {
   return positions;
 }
 
-void PutRawValue(const std::string& dir, const std::string& cf, const std::string& key,
-                 const std::string& value) {
+namespace {
+
+// Opens the database in `dir` with all its column families, calls `edit` with each handle, and
+// closes it.
+void EditDatabase(const std::string& dir,
+                  const std::function<void(rocksdb::DB*, rocksdb::ColumnFamilyHandle*)>& edit) {
   std::vector<std::string> names;
   ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok());
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
@@ -84,15 +90,33 @@ void PutRawValue(const std::string& dir, const std::string& cf, const std::strin
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir, descriptors, &handles, &db).ok());
-  bool found = false;
-  for (size_t i = 0; i < descriptors.size(); ++i) {
-    if (descriptors[i].name != cf) continue;
-    found = true;
-    EXPECT_TRUE(db->Put({}, handles[i], key, value).ok());
-  }
-  EXPECT_TRUE(found) << "no column family " << cf;
+  for (rocksdb::ColumnFamilyHandle* handle : handles) edit(db, handle);
   for (rocksdb::ColumnFamilyHandle* handle : handles) db->DestroyColumnFamilyHandle(handle);
   delete db;
+}
+
+}  // namespace
+
+void PutRawValue(const std::string& dir, const std::string& cf, const std::string& key,
+                 const std::string& value) {
+  bool found = false;
+  EditDatabase(dir, [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* handle) {
+    if (handle->GetName() != cf) return;
+    found = true;
+    EXPECT_TRUE(db->Put({}, handle, key, value).ok());
+  });
+  EXPECT_TRUE(found) << "no column family " << cf;
+}
+
+void RemoveFamilies(const std::string& dir, const std::vector<std::string>& families,
+                    const std::vector<std::string>& meta_keys) {
+  EditDatabase(dir, [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* handle) {
+    if (handle->GetName() == "default") {
+      for (const std::string& key : meta_keys) EXPECT_TRUE(db->Delete({}, handle, key).ok());
+    } else if (std::find(families.begin(), families.end(), handle->GetName()) != families.end()) {
+      EXPECT_TRUE(db->DropColumnFamily(handle).ok());
+    }
+  });
 }
 
 void LedgerStoreTest::SetUp() {

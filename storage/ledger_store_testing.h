@@ -44,6 +44,11 @@ std::vector<uint64_t> Positions(const std::vector<v1::LedgerEntry>& entries);
 void PutRawValue(const std::string& dir, const std::string& cf, const std::string& key,
                  const std::string& value);
 
+// Drops `families` and deletes `meta_keys` from the default family, behind the store's back
+// (which must be closed): a store as a build before those families wrote it.
+void RemoveFamilies(const std::string& dir, const std::vector<std::string>& families,
+                    const std::vector<std::string>& meta_keys);
+
 // A fresh store per test, in TEST_TMPDIR/<suite>.<test>/ledger.
 class LedgerStoreTest : public ::testing::Test {
  protected:

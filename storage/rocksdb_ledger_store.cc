@@ -19,6 +19,8 @@
 #include "storage/case_index_batch.h"
 #include "storage/case_index_reader.h"
 #include "storage/commit_batch.h"
+#include "storage/delivery_batch.h"
+#include "storage/delivery_reader.h"
 #include "storage/key_codec.h"
 #include "storage/ledger_db.h"
 #include "storage/schema_migration.h"
@@ -49,7 +51,7 @@ absl::StatusOr<v1::LedgerEntry> EntryAt(const rocksdb::Iterator& it) {
 class RocksDbLedgerStore final : public LedgerStore {
  public:
   RocksDbLedgerStore(std::unique_ptr<LedgerDb> db, Durability durability)
-      : db_(std::move(db)), durability_(durability), cases_(db_.get()) {}
+      : db_(std::move(db)), durability_(durability), cases_(db_.get()), delivery_(db_.get()) {}
 
   // Reads the meta values the store keeps in memory.
   absl::Status Load() {
@@ -58,6 +60,11 @@ class RocksDbLedgerStore final : public LedgerStore {
     ASSIGN_OR_RETURN(const std::optional<uint64_t> activation,
                      db_->GetMetaNumber(kLastActivationKey));
     last_activation_ = activation.value_or(0);
+    ASSIGN_OR_RETURN(const std::optional<uint64_t> feed, db_->GetMetaNumber(kLastFeedSequenceKey));
+    last_feed_sequence_.store(feed.value_or(0), std::memory_order_release);
+    ASSIGN_OR_RETURN(const std::optional<uint64_t> oldest,
+                     db_->GetMetaNumber(kOldestFeedSequenceKey));
+    oldest_feed_sequence_.store(oldest.value_or(1), std::memory_order_release);
     ASSIGN_OR_RETURN(const std::optional<std::string> pending,
                      db_->GetRaw(Cf::kMeta, kStateRebuildPendingKey));
     state_rebuild_pending_.store(pending.has_value(), std::memory_order_release);
@@ -79,13 +86,18 @@ class RocksDbLedgerStore final : public LedgerStore {
 
   absl::Status Commit(absl::Span<const LedgerWrite> writes) override {
     CommitBatch builder(db_.get(), last_sequence_.load(std::memory_order_acquire),
-                        last_activation_);
+                        last_activation_, last_feed_sequence_.load(std::memory_order_acquire),
+                        oldest_feed_sequence_.load(std::memory_order_acquire));
     for (const LedgerWrite& write : writes) RETURN_IF_ERROR(builder.Add(write));
     ASSIGN_OR_RETURN(rocksdb::WriteBatch* const batch, builder.Finish());
     if (batch == nullptr) return absl::OkStatus();
     RETURN_IF_ERROR(db_->Write(batch, durability_ == Durability::kFsync, "commit ledger batch"));
     last_sequence_.store(builder.last_sequence(), std::memory_order_release);
     last_activation_ = builder.last_activation();
+    // Oldest first: a reader that sees the new last sequence must not find the events it is
+    // told are kept already removed.
+    oldest_feed_sequence_.store(builder.oldest_feed_sequence(), std::memory_order_release);
+    last_feed_sequence_.store(builder.last_feed_sequence(), std::memory_order_release);
     return absl::OkStatus();
   }
 
@@ -254,6 +266,27 @@ class RocksDbLedgerStore final : public LedgerStore {
     return cases_.ListAudit(query);
   }
 
+  absl::StatusOr<std::vector<v1::ActionEvent>> ReadFeed(uint64_t from, size_t limit) override {
+    return delivery_.ReadFeed(from, limit);
+  }
+  uint64_t LastFeedSequence() const override {
+    return last_feed_sequence_.load(std::memory_order_acquire);
+  }
+  uint64_t OldestFeedSequence() const override {
+    return oldest_feed_sequence_.load(std::memory_order_acquire);
+  }
+  absl::StatusOr<std::vector<v1::ConsumerCursor>> ListConsumerCursors() override {
+    return delivery_.ListConsumerCursors();
+  }
+  absl::StatusOr<std::optional<v1::ConsumerCursor>> GetConsumerCursor(
+      absl::string_view consumer) override {
+    return delivery_.GetConsumerCursor(consumer);
+  }
+  absl::StatusOr<std::vector<v1::ActionTimer>> ScanDueTimers(absl::Time until,
+                                                            size_t limit) override {
+    return delivery_.ScanDueTimers(until, limit);
+  }
+
   uint64_t LastSequence() const override { return last_sequence_.load(std::memory_order_acquire); }
 
   bool StateRebuildPending() const override {
@@ -294,8 +327,11 @@ class RocksDbLedgerStore final : public LedgerStore {
   const std::unique_ptr<LedgerDb> db_;
   const Durability durability_;
   const CaseIndexReader cases_;
+  const DeliveryReader delivery_;
   // Written only by Commit (one thread), read by anyone.
   std::atomic<uint64_t> last_sequence_{0};
+  std::atomic<uint64_t> last_feed_sequence_{0};
+  std::atomic<uint64_t> oldest_feed_sequence_{1};
   // Read and written only by Commit.
   uint64_t last_activation_ = 0;
   std::atomic<bool> state_rebuild_pending_{false};
@@ -308,6 +344,7 @@ absl::StatusOr<std::unique_ptr<LedgerStore>> OpenRocksDbLedgerStore(
   ASSIGN_OR_RETURN(std::unique_ptr<LedgerDb> db, LedgerDb::Open(dir));
   ASSIGN_OR_RETURN(const MigrationReport migrated, EnsureCurrentSchema(*db));
   RETURN_IF_ERROR(BackfillCaseIndexes(*db));
+  RETURN_IF_ERROR(BackfillDelivery(*db));
   if (options.migration_report != nullptr) *options.migration_report = migrated;
   auto store = std::make_unique<RocksDbLedgerStore>(std::move(db), options.durability);
   RETURN_IF_ERROR(store->Load());

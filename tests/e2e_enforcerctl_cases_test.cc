@@ -96,6 +96,28 @@ TEST_F(EnforcerctlCasesTest, AnAgentReadsTheCaseOverturnsAViolationAndSeesTheAud
   EXPECT_THAT(help.output, HasSubstr("Usage: enforcerctl appeal file|resolve|list"));
 }
 
+TEST_F(EnforcerctlCasesTest, AnOperatorWatchesTheFeedAndSeesConsumersLag) {
+  v1::ReportViolationRequest fake = SellerReport("c1", "seller-a", "counterfeit_confirmed");
+  fake.set_object_id("listing-c1");
+  ReportOk(fake);  // a take-down and the 24-point milestone's actions: 3 events
+  testing::CommandResult watched = Ctl({"feed", "watch", "--limit=2"});
+  EXPECT_TRUE(watched.ExitedWith(0)) << watched.output;
+  EXPECT_THAT(watched.output, HasSubstr("#1 "));
+  EXPECT_THAT(watched.output, HasSubstr("ACTION_ISSUED seller:seller-a"));
+  EXPECT_THAT(watched.output, HasSubstr("#2 "));
+  testing::CommandResult acked = Ctl({"feed", "ack", "listing-svc", "1"});
+  EXPECT_TRUE(acked.ExitedWith(0)) << acked.output;
+  EXPECT_THAT(acked.output, HasSubstr("listing-svc acked through 1 of 3"));
+  testing::CommandResult consumers = Ctl({"feed", "consumers"});
+  EXPECT_TRUE(consumers.ExitedWith(0)) << consumers.output;
+  EXPECT_THAT(consumers.output, HasSubstr("listing-svc: acked 1 at "));
+  EXPECT_THAT(consumers.output, HasSubstr("feed: events 1 to 3 kept"));
+  EXPECT_THAT(consumers.output, HasSubstr("2 behind, 0 watching"));
+  testing::CommandResult beyond = Ctl({"feed", "ack", "listing-svc", "9"});
+  EXPECT_TRUE(beyond.ExitedWith(1)) << beyond.output;
+  EXPECT_THAT(beyond.output, HasSubstr("beyond the last event, 3"));
+}
+
 TEST_F(EnforcerctlCasesTest, AnUnreachableServerExitsWith3) {
   std::vector<std::string> args = {RunfilePath("enforcerctl/enforcerctl"), "standing", "seller:s1",
                                    "--server=127.0.0.1:1"};

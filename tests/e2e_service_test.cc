@@ -134,6 +134,7 @@ TEST_F(ServiceTest, ReflectionListsAndDescribesTheEnforcerService) {
     }
   }
   EXPECT_THAT(services, Contains("enforcer.v1.Enforcer")) << absl::StrJoin(services, ", ");
+  EXPECT_THAT(services, Contains("enforcer.v1.ActionFeed")) << absl::StrJoin(services, ", ");
 
   // ServerReflectionRequest{file_containing_symbol (4): "enforcer.v1.Enforcer"}.
   const std::string symbol = "enforcer.v1.Enforcer";
@@ -152,8 +153,8 @@ TEST_F(ServiceTest, ReflectionListsAndDescribesTheEnforcerService) {
         found = true;
         std::set<std::string> methods;
         for (const auto& m : service.method()) methods.insert(m.name());
-        EXPECT_EQ(methods,
-                  (std::set<std::string>{"ReportViolation", "GetStanding", "ListHistory"}));
+        EXPECT_EQ(methods, (std::set<std::string>{"ReportViolation", "ReportViolations",
+                                                  "GetStanding", "ListHistory"}));
       }
     }
   }
