@@ -92,7 +92,8 @@ absl::StatusOr<uint64_t> ActionFeed::StartingPoint(const v1::WatchActionsRequest
   if (!explicit_start && !request.consumer().empty()) {
     ASSIGN_OR_RETURN(std::optional<v1::ConsumerCursor> cursor,
                      store_->GetConsumerCursor(request.consumer()));
-    if (cursor.has_value()) {
+    // A cursor at 0 has processed nothing: it starts at the oldest event kept, like a new one.
+    if (cursor.has_value() && cursor->acked_sequence() > 0) {
       start = cursor->acked_sequence();
       explicit_start = true;
     }
@@ -120,12 +121,17 @@ absl::Status ActionFeed::Watch(const v1::WatchActionsRequest& request,
   } closer{hub_, request.consumer()};
   while (!cancelled()) {
     if (hub_->closed()) return absl::UnavailableError("enforcerd is shutting down");
-    ASSIGN_OR_RETURN(std::vector<v1::ActionEvent> events, store_->ReadFeed(cursor + 1, kPageSize));
-    if (events.empty()) {
+    // Only what the store has published as committed: a page never runs ahead of
+    // LastFeedSequence(), so an ack of anything sent is accepted.
+    const uint64_t last = store_->LastFeedSequence();
+    if (last <= cursor) {
       hub_->AwaitAfter(cursor, kIdleWait);
       continue;
     }
-    if (events.front().sequence() != cursor + 1) {
+    ASSIGN_OR_RETURN(std::vector<v1::ActionEvent> events,
+                     store_->ReadFeed(cursor + 1, std::min<uint64_t>(kPageSize, last - cursor)));
+    // Retention overtook this reader: what follows its cursor is gone.
+    if (events.empty() || events.front().sequence() != cursor + 1) {
       return NotKept(cursor, store_->OldestFeedSequence());
     }
     for (const v1::ActionEvent& event : events) {

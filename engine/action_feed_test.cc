@@ -161,5 +161,44 @@ TEST_F(ActionFeedTest, EventsPastRetentionAreOutOfRange) {
   EXPECT_EQ(Sequences(from_start.events), (std::vector<uint64_t>{3})) << "0 means the oldest kept";
 }
 
+TEST_F(ActionFeedTest, ARetentionThatOvertakesAReaderEndsItsStreamOutOfRange) {
+  // More than a page (256 events), so the reader is mid-feed when retention removes the rest.
+  for (int i = 0; i < 300; ++i) Report("r" + std::to_string(i), "s" + std::to_string(i), "spam");
+  ActionScheduler::Options options;
+  options.feed_retention = 30 * kDay;
+  ActionScheduler scheduler(store_.get(), writer_.get(), policies_.get(), &clock_, options);
+  Watched w;
+  bool removed = false;
+  w.status = feed_->Watch(
+      From(0), [] { return false; },
+      [&](const v1::ActionEvent& e) {
+        w.events.push_back(e);
+        if (!removed) {  // the reader stalls on its first event while retention runs
+          removed = true;
+          clock_.Advance(40 * kDay);
+          EXPECT_TRUE(scheduler.ApplyRetention().ok());
+        }
+        return true;
+      });
+  EXPECT_EQ(w.status.code(), absl::StatusCode::kOutOfRange) << w.status;
+  EXPECT_THAT(w.status.message(), HasSubstr("the oldest event kept is 301"));
+  EXPECT_EQ(w.events.size(), 256u) << "the page already read is sent, then the stream ends";
+}
+
+TEST_F(ActionFeedTest, AConsumerAckedAtZeroStartsAtTheOldestKept) {
+  Report("r1", "s1", "spam");
+  Report("r2", "s2", "spam");
+  ASSERT_TRUE(Ack("listing-svc", 0).ok());
+  clock_.Advance(40 * kDay);
+  Report("r3", "s3", "spam");
+  ActionScheduler::Options options;
+  options.feed_retention = 30 * kDay;
+  ActionScheduler scheduler(store_.get(), writer_.get(), policies_.get(), &clock_, options);
+  ASSERT_TRUE(scheduler.ApplyRetention().ok());
+  Watched w = Watch(From(0, "listing-svc"), 1);
+  ASSERT_TRUE(w.status.ok()) << w.status;
+  EXPECT_EQ(Sequences(w.events), (std::vector<uint64_t>{3}));
+}
+
 }  // namespace
 }  // namespace enforcer

@@ -27,9 +27,36 @@ std::string SubjectName(const v1::Subject& s) {
 
 ActionScheduler::ActionScheduler(LedgerStore* store, LedgerWriter* writer, PolicyRegistry* policies,
                                  Clock* clock, Options options)
-    : store_(store), writer_(writer), policies_(policies), clock_(clock), options_(options) {}
+    : store_(store), writer_(writer), policies_(policies), clock_(clock), options_(options) {
+  writer_->SetSubjectPreparer(
+      [this](LedgerView& view, const v1::SubjectState& stored) { return Prepare(view, stored); });
+}
 
-ActionScheduler::~ActionScheduler() { Stop(); }
+ActionScheduler::~ActionScheduler() {
+  Stop();
+  writer_->SetSubjectPreparer(nullptr);
+}
+
+absl::StatusOr<LedgerWrite> ActionScheduler::Prepare(LedgerView& view,
+                                                     const v1::SubjectState& stored) {
+  // Whole microseconds, as the ledger stores times.
+  const absl::Time now = FromProtoTime(ToProtoTime(clock_->Now()));
+  v1::SubjectState state = stored;
+  std::shared_ptr<const Policy> policy = policies_->Find(state.policy_version());
+  std::vector<v1::LedgerEntry> events = TakeDueActionEvents(policy.get(), now, &state);
+  LedgerWrite write;
+  if (events.empty()) return write;
+  for (v1::LedgerEntry& event : events) {
+    v1::LedgerEntry entry = NewEntry(view, state.subject(), now);
+    event.set_sequence(entry.sequence());
+    *event.mutable_recorded_at() = entry.recorded_at();
+    *event.mutable_subject() = entry.subject();
+    write.entries.push_back(std::move(event));
+  }
+  if (counting_ != nullptr) *counting_ += static_cast<int>(write.entries.size());
+  write.states.push_back(std::move(state));
+  return write;
+}
 
 void ActionScheduler::Start() {
   thread_ = std::thread([this] { Run(); });
@@ -93,29 +120,26 @@ absl::StatusOr<int> ActionScheduler::RecordDue(std::vector<v1::ActionTimer> time
   auto recorded = std::make_shared<int>(0);
   RETURN_IF_ERROR(SubmitAndWait([this, timers = std::move(timers),
                                  recorded](LedgerView& view) -> absl::StatusOr<LedgerWrite> {
-    // On the writer thread, at its time: whole microseconds, as the ledger stores times.
     const absl::Time now = FromProtoTime(ToProtoTime(clock_->Now()));
     LedgerWrite write;
-    write.timers_done = timers;
+    // Touching each subject makes the writer run Prepare on it (unless a job of the same group
+    // already did, at a time no earlier than the scan): what is due is recorded before this.
+    counting_ = recorded.get();
     std::string last;
     for (const v1::ActionTimer& timer : timers) {
       const std::string name = SubjectName(timer.subject());
-      if (name == last) continue;  // timers come grouped by subject
-      last = name;
-      ASSIGN_OR_RETURN(v1::SubjectState state, view.GetSubjectState(timer.subject()));
-      std::shared_ptr<const Policy> policy = policies_->Find(state.policy_version());
-      std::vector<v1::LedgerEntry> events = TakeDueActionEvents(policy.get(), now, &state);
-      if (events.empty()) continue;  // stale timers: nothing to record, nothing to rewrite
-      for (v1::LedgerEntry& event : events) {
-        v1::LedgerEntry entry = NewEntry(view, timer.subject(), now);
-        event.set_sequence(entry.sequence());
-        *event.mutable_recorded_at() = entry.recorded_at();
-        *event.mutable_subject() = entry.subject();
-        write.entries.push_back(std::move(event));
+      if (name != last) {
+        last = name;
+        absl::StatusOr<v1::SubjectState> state = view.GetSubjectState(timer.subject());
+        if (!state.ok()) {
+          counting_ = nullptr;
+          return state.status();
+        }
       }
-      write.states.push_back(std::move(state));
+      // A timer the clock has not reached here (it stepped back since the scan) stays.
+      if (FromProtoTime(timer.at()) <= now) write.timers_done.push_back(timer);
     }
-    *recorded = static_cast<int>(write.entries.size());
+    counting_ = nullptr;
     return write;
   }));
   return *recorded;

@@ -9,6 +9,11 @@
 // exactly once, also across a crash either side of that batch, and a time that passed while the
 // daemon was down is recorded by the first pass after it starts.
 //
+// The same decision runs whenever any writer job first touches a subject (the scheduler installs
+// itself as the writer's subject preparer): a report that arrives between an action's end and the
+// next pass finds the end recorded first, so the ledger and the feed never show an end after a
+// newer action of the subject.
+//
 // It also applies the feed's retention, removing events older than it.
 #ifndef ENFORCERD_ENGINE_ACTION_SCHEDULER_H_
 #define ENFORCERD_ENGINE_ACTION_SCHEDULER_H_
@@ -40,7 +45,8 @@ class ActionScheduler {
     absl::Duration feed_retention = absl::Hours(24 * 30);
   };
 
-  // Every pointer must outlive the scheduler.
+  // Every pointer must outlive the scheduler. Installs the scheduler as `writer`'s subject
+  // preparer (LedgerWriter::SetSubjectPreparer) until it is destroyed.
   ActionScheduler(LedgerStore* store, LedgerWriter* writer, PolicyRegistry* policies, Clock* clock,
                   Options options);
   ~ActionScheduler();
@@ -60,6 +66,8 @@ class ActionScheduler {
 
  private:
   void Run();
+  // The subject preparer: records what is due for `stored`'s subject now (writer thread).
+  absl::StatusOr<LedgerWrite> Prepare(LedgerView& view, const v1::SubjectState& stored);
   // Records what `due` (one scan's timers) makes due, a writer job per subjects_per_job subjects.
   absl::StatusOr<int> RecordAll(std::vector<v1::ActionTimer> due);
   // Submits one writer job for `timers` (all due, grouped by subject) and waits for it.
@@ -72,6 +80,8 @@ class ActionScheduler {
   Clock* const clock_;
   const Options options_;
   absl::Notification stop_;
+  // Writer thread only: while a pass's job runs, where Prepare counts what it records.
+  int* counting_ = nullptr;
   std::thread thread_;
 };
 

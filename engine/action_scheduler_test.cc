@@ -141,12 +141,45 @@ TEST_F(ActionSchedulerTest, TimesThatPassedWhileDownAreRecordedInTimeOrder) {
   ExpectStateIsTheFold("s1");
 }
 
-TEST_F(ActionSchedulerTest, AnEndAReportPrunedFirstIsStillRecorded) {
+TEST_F(ActionSchedulerTest, AReportAfterAnEndFindsItRecordedFirst) {
   const std::string v = Report("r1", "s1", "spam");
   PassTo(EndOf("s1", v + "/SELLER/1") + kDay);
-  Report("r2", "s1", "spam");  // decided after the warning ran out, before the scheduler ran
-  EXPECT_EQ(RunOnce(), 1);
+  // Decided after the warning ran out, before the scheduler's next pass: the end is recorded
+  // first, in the same batch, so the new warning follows it in the ledger and the feed.
+  const std::string v2 = Report("r2", "s1", "spam");
   EXPECT_EQ(TimedEntries("s1"), std::vector<std::string>{"ended " + v + "/SELLER/1"});
+  EXPECT_EQ(RunOnce(), 0) << "nothing left to record";
+  const std::vector<v1::LedgerEntry> log = Log("s1");
+  size_t ended = 0, second = 0;
+  for (size_t i = 0; i < log.size(); ++i) {
+    if (log[i].has_action_ended()) ended = i;
+    if (log[i].has_violation() && log[i].violation().violation_id() == v2) second = i;
+  }
+  EXPECT_LT(ended, second);
+  const std::vector<v1::ActionEvent> feed = Feed();
+  ASSERT_EQ(feed.size(), 3u);
+  EXPECT_EQ(feed[1].kind(), v1::ACTION_ENDED);
+  EXPECT_EQ(feed[1].action().action_id(), v + "/SELLER/1");
+  EXPECT_EQ(feed[2].kind(), v1::ACTION_ISSUED);
+  EXPECT_EQ(feed[2].action().action_id(), v2 + "/SELLER/1");
+  ExpectStateIsTheFold("s1");
+}
+
+TEST_F(ActionSchedulerTest, AStaffNoteAfterAnEndFindsItRecordedFirst) {
+  const std::string v = Report("r1", "s1", "spam");
+  PassTo(EndOf("s1", v + "/SELLER/1"));
+  v1::AddNoteRequest note;
+  note.set_request_id("note-1");
+  *note.mutable_subject() = Seller("s1");
+  note.set_note("called the seller");
+  note.set_actor("agent-7");
+  ASSERT_TRUE(Staff(note, &StaffPipeline::AddNote).ok());
+  const std::vector<v1::LedgerEntry> log = Log("s1");
+  ASSERT_GE(log.size(), 2u);
+  EXPECT_TRUE(log[log.size() - 2].has_action_ended());
+  EXPECT_TRUE(log.back().has_staff_action());
+  EXPECT_EQ(TimedEntries("s1"), std::vector<std::string>{"ended " + v + "/SELLER/1"});
+  EXPECT_EQ(RunOnce(), 0);
   ExpectStateIsTheFold("s1");
 }
 

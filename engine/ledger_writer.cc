@@ -1,6 +1,10 @@
 #include "engine/ledger_writer.h"
 
 #include <algorithm>
+#include <deque>
+#include <functional>
+#include <set>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -18,8 +22,15 @@ std::string SubjectMapKey(const v1::Subject& s) {
 // The store seen through the group's pending writes.
 class LedgerWriter::GroupView : public LedgerView {
  public:
-  GroupView(LedgerStore* store, uint64_t* next_sequence)
-      : store_(store), next_sequence_(next_sequence) {}
+  // Writes the preparer returns are added to `owned` and their place to `order`, both owned by
+  // the group.
+  GroupView(LedgerStore* store, uint64_t* next_sequence, const SubjectPreparer* preparer,
+            std::deque<LedgerWrite>* owned, std::vector<LedgerWrite*>* order)
+      : store_(store),
+        next_sequence_(next_sequence),
+        preparer_(preparer),
+        owned_(owned),
+        order_(order) {}
 
   absl::StatusOr<std::optional<v1::StoredReport>> GetReport(absl::string_view id) override {
     auto it = reports_.find(std::string(id));
@@ -28,6 +39,7 @@ class LedgerWriter::GroupView : public LedgerView {
   }
 
   absl::StatusOr<std::vector<v1::LedgerEntry>> ReadSubjectLog(const v1::Subject& subject) override {
+    if (absl::Status prepared = Prepare(subject); !prepared.ok()) return prepared;
     absl::StatusOr<std::vector<v1::LedgerEntry>> log = store_->ReadLog(subject);
     if (!log.ok()) return log.status();
     const std::string key = SubjectMapKey(subject);
@@ -57,14 +69,12 @@ class LedgerWriter::GroupView : public LedgerView {
   }
 
   absl::StatusOr<v1::SubjectState> GetSubjectState(const v1::Subject& subject) override {
+    if (absl::Status prepared = Prepare(subject); !prepared.ok()) return prepared;
     auto it = states_.find(SubjectMapKey(subject));
     if (it != states_.end()) return *it->second;
-    absl::StatusOr<std::optional<v1::SubjectState>> stored = store_->GetSubjectState(subject);
-    if (!stored.ok()) return stored.status();
-    if (stored->has_value()) return **stored;
-    v1::SubjectState empty;
-    *empty.mutable_subject() = subject;
-    return empty;
+    auto read = read_.find(SubjectMapKey(subject));
+    if (read != read_.end()) return read->second;
+    return ReadState(subject);
   }
 
   uint64_t NextSequence() override { return (*next_sequence_)++; }
@@ -79,6 +89,44 @@ class LedgerWriter::GroupView : public LedgerView {
 
  private:
   static constexpr size_t kMaxEntriesPerViolation = 64;
+
+  // The stored state, or an empty one naming the subject.
+  absl::StatusOr<v1::SubjectState> ReadState(const v1::Subject& subject) {
+    absl::StatusOr<std::optional<v1::SubjectState>> stored = store_->GetSubjectState(subject);
+    if (!stored.ok()) return stored.status();
+    if (stored->has_value()) return **stored;
+    v1::SubjectState empty;
+    *empty.mutable_subject() = subject;
+    return empty;
+  }
+
+  // The first time the group touches `subject`: runs the preparer on its state as it stands
+  // (stored, or as an earlier job of the group left it) and stages what it records. A state read
+  // with nothing to record is kept, so the job does not read it again.
+  absl::Status Prepare(const v1::Subject& subject) {
+    if (preparer_ == nullptr || !*preparer_) return absl::OkStatus();
+    const std::string key = SubjectMapKey(subject);
+    if (!prepared_.insert(key).second) return absl::OkStatus();
+    v1::SubjectState state;
+    auto staged = states_.find(key);
+    if (staged != states_.end()) {
+      state = *staged->second;
+    } else {
+      absl::StatusOr<v1::SubjectState> read = ReadState(subject);
+      if (!read.ok()) return read.status();
+      state = *std::move(read);
+    }
+    absl::StatusOr<LedgerWrite> write = (*preparer_)(*this, state);
+    if (!write.ok()) return write.status();
+    if (write->entries.empty() && write->states.empty()) {
+      if (staged == states_.end()) read_[key] = std::move(state);
+      return absl::OkStatus();
+    }
+    owned_->push_back(*std::move(write));
+    order_->push_back(&owned_->back());
+    Stage(owned_->back());
+    return absl::OkStatus();
+  }
 
   // From `entries` (one ledger's, in order): the violation's own entry and the decision and
   // action entries right after it that belong to it.
@@ -99,6 +147,11 @@ class LedgerWriter::GroupView : public LedgerView {
 
   LedgerStore* store_;
   uint64_t* next_sequence_;
+  const SubjectPreparer* preparer_;
+  std::deque<LedgerWrite>* owned_;
+  std::vector<LedgerWrite*>* order_;
+  std::set<std::string> prepared_;
+  std::map<std::string, v1::SubjectState> read_;
   std::map<std::string, const v1::StoredReport*> reports_;
   std::map<std::string, const v1::SubjectState*> states_;
   std::vector<const LedgerWrite*> staged_;
@@ -131,6 +184,16 @@ void LedgerWriter::Shutdown() {
   if (thread_.joinable()) thread_.join();
 }
 
+void LedgerWriter::SetCommitObserver(std::function<void()> observer) {
+  absl::MutexLock lock(&mu_);
+  commit_observer_ = std::move(observer);
+}
+
+void LedgerWriter::SetSubjectPreparer(SubjectPreparer preparer) {
+  absl::MutexLock lock(&mu_);
+  preparer_ = std::move(preparer);
+}
+
 LedgerWriter::Stats LedgerWriter::stats() const {
   absl::MutexLock lock(&mu_);
   return stats_;
@@ -157,16 +220,31 @@ void LedgerWriter::Run() {
 }
 
 void LedgerWriter::CommitGroup(std::deque<Job>& group) {
-  GroupView view(store_, &next_sequence_);
-  std::vector<LedgerWrite> writes;
-  writes.reserve(group.size());  // never reallocates: the view points into it
+  std::function<void()> observer;
+  SubjectPreparer preparer;
+  {
+    absl::MutexLock lock(&mu_);
+    observer = commit_observer_;
+    preparer = preparer_;
+  }
+  // Every write of the group, prepared ones before the job that caused them; a deque, so the
+  // view's pointers into it stay valid.
+  std::deque<LedgerWrite> owned;
+  std::vector<LedgerWrite*> order;
+  GroupView view(store_, &next_sequence_, &preparer, &owned, &order);
   std::vector<absl::Status> results;
   results.reserve(group.size());
   // The last sequence committed or written by an earlier job of the group: where an activation's
   // audit entry goes.
   uint64_t last_written = store_->LastSequence();
+  size_t counted = 0;  // writes of `order` whose entries last_written has seen
   for (Job& job : group) {
     absl::StatusOr<LedgerWrite> write = job.apply(view);
+    for (; counted < order.size(); ++counted) {
+      for (const v1::LedgerEntry& e : order[counted]->entries) {
+        last_written = std::max(last_written, e.sequence());
+      }
+    }
     if (!write.ok()) {
       results.push_back(write.status());
       continue;
@@ -180,10 +258,16 @@ void LedgerWriter::CommitGroup(std::deque<Job>& group) {
     if (write->report || !write->states.empty() || !write->entries.empty() || write->activation ||
         write->shadow_setting || !write->shadow_decisions.empty() || !write->audit.empty() ||
         !write->timers_done.empty() || !write->cursors.empty() || write->feed_retain_from > 0) {
-      writes.push_back(*std::move(write));
-      view.Stage(writes.back());
+      owned.push_back(*std::move(write));
+      order.push_back(&owned.back());
+      view.Stage(owned.back());
+      counted = order.size();
     }
   }
+  // The view is done with them: move the writes, in order, into one span.
+  std::vector<LedgerWrite> writes;
+  writes.reserve(order.size());
+  for (LedgerWrite* w : order) writes.push_back(std::move(*w));
   absl::Status commit = writes.empty() ? absl::OkStatus() : store_->Commit(writes);
   if (!commit.ok()) {
     // Nothing of the group is durable, and every job that read the group's pending writes (a
@@ -201,7 +285,7 @@ void LedgerWriter::CommitGroup(std::deque<Job>& group) {
     stats_.largest_group = std::max<uint64_t>(stats_.largest_group, group.size());
     stats_.failed_commits += commit.ok() ? 0 : 1;
   }
-  if (commit.ok() && !writes.empty() && commit_observer_) commit_observer_();
+  if (commit.ok() && !writes.empty() && observer) observer();
   for (size_t i = 0; i < group.size(); ++i) group[i].done(results[i]);
 }
 

@@ -85,8 +85,20 @@ class LedgerWriter {
   Stats stats() const;
 
   // Runs on the writer thread after every commit that wrote something, before the jobs' `done`
-  // (the action feed wakes its watchers). Set before the first Submit; it must not block.
-  void SetCommitObserver(std::function<void()> observer) { commit_observer_ = std::move(observer); }
+  // (the action feed wakes its watchers). It must not block. Takes effect from the next group.
+  void SetCommitObserver(std::function<void()> observer);
+
+  // Runs on the writer thread the first time a job of a group reads a subject (its state or its
+  // log), with the subject's state as stored, before the job sees it. It returns what to record
+  // first (nothing, usually): the scheduler's record of what time alone did to the subject since
+  // its last write (actions that ran out, pending ones that took effect). That write is committed
+  // in the group before the job's, even if the job fails, and the job sees it; so every job works
+  // on a subject as it stands now, and the ledger and the action feed keep time order (an end is
+  // never recorded after a newer action of the subject). It must not read subjects through
+  // `view`. Takes effect from the next group.
+  using SubjectPreparer =
+      std::function<absl::StatusOr<LedgerWrite>(LedgerView& view, const v1::SubjectState& stored)>;
+  void SetSubjectPreparer(SubjectPreparer preparer);
 
  private:
   struct Job {
@@ -101,12 +113,13 @@ class LedgerWriter {
   LedgerStore* const store_;
   const Options options_;
   uint64_t next_sequence_;  // writer thread only
-  std::function<void()> commit_observer_;
 
   mutable absl::Mutex mu_;
   std::deque<Job> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   Stats stats_ ABSL_GUARDED_BY(mu_);
+  std::function<void()> commit_observer_ ABSL_GUARDED_BY(mu_);
+  SubjectPreparer preparer_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
 };
 

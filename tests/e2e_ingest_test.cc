@@ -1,8 +1,10 @@
 // Bulk ingest over the real daemon: one ReportViolations stream of 100K reports gets every result,
 // every report durable; the same stream again gives duplicates only; bad reports in the middle
 // get their errors while the stream carries on.
+#include <atomic>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/e2e_delivery_support.h"
@@ -77,6 +79,39 @@ TEST_F(IngestTest, BadReportsInTheMiddleGetTheirErrorsAndTheStreamCarriesOn) {
   for (const v1::ReportViolationResult* r : by_index) accepted += r->code() == 0 ? 1 : 0;
   EXPECT_EQ(accepted, 297);
   EXPECT_EQ(by_index[299]->code(), 0) << "the stream went on after the bad ones";
+}
+
+TEST_F(IngestTest, AProducerThatReadsNoResultsIsHeldBackAndTheDaemonStaysHealthy) {
+  grpc::ClientContext context;
+  auto stream = stub_->ReportViolations(&context);
+  std::atomic<int> written{0};
+  std::atomic<bool> stop{false};
+  std::thread producer([&] {
+    for (int i = 0; i < 1000000 && !stop; ++i) {
+      if (!stream->Write(TakedownReport("flood-" + std::to_string(i), "flood-s" + std::to_string(i),
+                                        "flood-l" + std::to_string(i)))) {
+        break;
+      }
+      ++written;
+    }
+  });
+  // The daemon reads at most 1024 reports it has not answered; the client reads no answer, so
+  // once the transport's windows fill the producer's writes block.
+  int before = -1;
+  for (int i = 0; i < 40 && written != before; ++i) {
+    before = written;
+    absl::SleepFor(absl::Milliseconds(500));
+  }
+  EXPECT_EQ(written.load(), before) << "the producer is still writing";
+  EXPECT_LT(written.load(), 1000000) << "nothing held the producer back";
+  // Meanwhile other clients are served.
+  EXPECT_EQ(StandingOk(Seller("flood-s0")).lifetime_violations(), 1);
+  stop = true;
+  context.TryCancel();
+  producer.join();
+  (void)stream->Finish();
+  v1::ReportViolationResponse response;
+  EXPECT_TRUE(Report(TakedownReport("after", "after-s", "after-l"), &response).ok());
 }
 
 }  // namespace
