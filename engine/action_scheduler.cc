@@ -41,6 +41,7 @@ absl::StatusOr<LedgerWrite> ActionScheduler::Prepare(LedgerView& view,
                                                      const v1::SubjectState& stored) {
   // Whole microseconds, as the ledger stores times.
   const absl::Time now = FromProtoTime(ToProtoTime(clock_->Now()));
+  if (!HasDueActionEvents(stored, now)) return LedgerWrite();  // the common case
   v1::SubjectState state = stored;
   std::shared_ptr<const Policy> policy = policies_->Find(state.policy_version());
   std::vector<v1::LedgerEntry> events = TakeDueActionEvents(policy.get(), now, &state);

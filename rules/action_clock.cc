@@ -74,6 +74,15 @@ std::vector<v1::LedgerEntry> TakeDueActionEvents(const Policy* policy, absl::Tim
   return out;
 }
 
+bool HasDueActionEvents(const v1::SubjectState& state, absl::Time now) {
+  if (state.ended_unrecorded_size() > 0) return true;
+  for (const v1::Action& a : state.actions()) {
+    if (a.has_expires_at() && FromProtoTime(a.expires_at()) <= now) return true;
+    if (TakesEffectBy(state, a, now)) return true;
+  }
+  return false;
+}
+
 void ApplyActionEnded(const v1::ActionEnded& ended, v1::SubjectState* state) {
   const std::string& id = ended.action().action_id();
   RemoveById(state->mutable_ended_unrecorded(), id);

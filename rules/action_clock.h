@@ -22,6 +22,10 @@ namespace enforcer {
 std::vector<v1::LedgerEntry> TakeDueActionEvents(const Policy* policy, absl::Time now,
                                                  v1::SubjectState* state);
 
+// Whether TakeDueActionEvents would take anything at `now`: a cheap look at the actions only, so
+// the common case (nothing due) costs no copy and no pruning.
+bool HasDueActionEvents(const v1::SubjectState& state, absl::Time now);
+
 // A recorded ActionEnded: the action leaves the state (it was in ended_unrecorded, or still in
 // actions if the state was not pruned since it ran out).
 void ApplyActionEnded(const v1::ActionEnded& ended, v1::SubjectState* state);

@@ -63,6 +63,18 @@ TEST(ActionClockTest, DueEventsComeInTimeOrderOnce) {
   EXPECT_EQ(state.took_effect_recorded_size(), 0) << "forgotten with its action";
 }
 
+TEST(ActionClockTest, HasDueActionEventsAgreesWithTake) {
+  v1::SubjectState state = State();
+  *state.add_actions() = Timed("warning", kStart + 5 * kDay);
+  *state.add_actions() = Timed("suspension", kStart + 17 * kDay, kStart + 3 * kDay);
+  for (int64_t day : {0, 2, 3, 4, 5, 6, 16, 17, 18}) {
+    v1::SubjectState copy = state;
+    const absl::Time now = At(kStart + day * kDay);
+    const bool due = HasDueActionEvents(copy, now);
+    EXPECT_EQ(due, !Take(now, &copy).empty()) << "day " << day;
+  }
+}
+
 TEST(ActionClockTest, AnEndPrunedByAnotherWriteIsStillTaken) {
   v1::SubjectState state = State();
   *state.add_actions() = Timed("warning", kStart + 5 * kDay);
