@@ -2,6 +2,7 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
 #include <signal.h>
 
 #include <cstdio>
@@ -29,17 +30,27 @@ std::unique_ptr<Clock> MakeClock(const DaemonConfig& config) {
   return std::make_unique<FileClock>(config.testing_clock_file);
 }
 
-absl::StatusOr<std::unique_ptr<LedgerStore>> OpenStore(const DaemonConfig& config) {
+absl::StatusOr<std::unique_ptr<LedgerStore>> OpenStore(const DaemonConfig& config,
+                                                       bool create_if_missing = true) {
   MigrationReport migration;
   RocksDbLedgerStoreOptions options;
   options.durability = config.durability;
   options.migration_report = &migration;
+  options.create_if_missing = create_if_missing;
+  options.recover_damaged_wal = config.recover_damaged_wal;
   absl::StatusOr<std::unique_ptr<LedgerStore>> store =
       OpenRocksDbLedgerStore(config.data_dir, options);
   if (!store.ok()) {
     return absl::Status(store.status().code(),
                         absl::StrCat("cannot open the ledger in ", config.data_dir, ": ",
                                      store.status().message()));
+  }
+  if (config.recover_damaged_wal) {
+    std::cerr << "ledger " << config.data_dir << " opened with --recover_damaged_wal: its "
+              << "write-ahead log was replayed up to any damage; the ledger now ends at sequence "
+              << (*store)->LastSequence()
+              << " (recorded in the ledger database). Reports acknowledged after that are lost: "
+                 "clients may resend them.\n";
   }
   if (migration.from_schema != 0) {
     std::cerr << "ledger " << config.data_dir << " migrated from schema " << migration.from_schema
@@ -100,6 +111,23 @@ void PrintRebuildReport(const RebuildReport& report, const Policy& policy, std::
       << report.folded_as_recorded << " decisions folded as recorded (policy not stored)\n";
 }
 
+// What a hostile or careless client can take from the server (see ServerLimits).
+void ApplyServerLimits(const ServerLimits& limits, grpc::ServerBuilder* builder) {
+  // A second enforcerd on the same port must fail to start, not share the traffic.
+  builder->AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder->SetMaxReceiveMessageSize(limits.max_receive_bytes);
+  builder->SetMaxSendMessageSize(limits.max_send_bytes);
+  builder->AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, limits.max_streams_per_connection);
+  builder->AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                              static_cast<int>(absl::ToInt64Milliseconds(limits.max_idle)));
+  builder->AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60 * 1000);
+  builder->AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
+  grpc::ResourceQuota quota("enforcerd");
+  quota.Resize(limits.memory_bytes);
+  quota.SetMaxThreads(limits.max_threads);
+  builder->SetResourceQuota(quota);
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config) {
@@ -140,9 +168,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   d->action_feed_ = std::make_unique<ActionFeed>(d->store_.get(), d->writer_.get(),
                                                  d->feed_hub_.get(), d->clock_.get());
   d->feed_service_ = std::make_unique<ActionFeedService>(d->action_feed_.get());
-  d->scheduler_ = std::make_unique<ActionScheduler>(d->store_.get(), d->writer_.get(),
-                                                    d->policies_.get(), d->clock_.get(),
-                                                    config.scheduler);
+  d->scheduler_ = std::make_unique<ActionScheduler>(
+      d->store_.get(), d->writer_.get(), d->policies_.get(), d->clock_.get(), config.scheduler);
   d->sweeper_ = std::make_unique<SubjectSweeper>(d->store_.get(), d->writer_.get(),
                                                  d->policies_.get(), d->clock_.get());
   d->administration_ = std::make_unique<PolicyAdministration>(d->store_.get(), d->enforcer_.get(),
@@ -151,12 +178,13 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   d->admin_service_ = std::make_unique<PolicyAdminService>(
       d->sweeper_.get(), d->administration_.get(), d->simulator_.get(), d->shadow_admin_.get());
   d->cases_ = std::make_unique<CasePipeline>(d->writer_.get(), d->clock_.get(), d->policies_.get());
-  d->appeals_ = std::make_unique<AppealPipeline>(d->store_.get(), d->writer_.get(),
-                                                 d->clock_.get(), d->policies_.get());
-  d->staff_ = std::make_unique<StaffPipeline>(d->writer_.get(), d->clock_.get(), d->policies_.get());
+  d->appeals_ = std::make_unique<AppealPipeline>(d->store_.get(), d->writer_.get(), d->clock_.get(),
+                                                 d->policies_.get());
+  d->staff_ =
+      std::make_unique<StaffPipeline>(d->writer_.get(), d->clock_.get(), d->policies_.get());
   d->viewer_ = std::make_unique<CaseViewer>(d->store_.get(), d->clock_.get(), d->policies_.get());
-  d->complainants_ = std::make_unique<ComplainantRecords>(d->store_.get(), d->clock_.get(),
-                                                          d->policies_.get());
+  d->complainants_ =
+      std::make_unique<ComplainantRecords>(d->store_.get(), d->clock_.get(), d->policies_.get());
   d->audit_ = std::make_unique<AuditReader>(d->store_.get());
   d->cases_service_ = std::make_unique<CasesService>(
       CasesParts{d->cases_.get(), d->appeals_.get(), d->staff_.get(), d->viewer_.get(),
@@ -166,6 +194,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &d->port_);
+  ApplyServerLimits(config.limits, &builder);
   builder.RegisterService(d->service_.get());
   builder.RegisterService(d->admin_service_.get());
   builder.RegisterService(d->cases_service_.get());
@@ -208,7 +237,7 @@ void Daemon::Shutdown() {
   // A sweep of every subject would hold the server's shutdown up: stop it at its next subject.
   if (admin_service_ != nullptr) admin_service_->Cancel();
   if (simulator_ != nullptr) simulator_->Cancel();  // likewise a backtest
-  if (feed_hub_ != nullptr) feed_hub_->Close();      // and the feed's watchers
+  if (feed_hub_ != nullptr) feed_hub_->Close();     // and the feed's watchers
   if (scheduler_ != nullptr) scheduler_->Stop();
   if (server_ != nullptr) {
     server_->GetHealthCheckService()->SetServingStatus(false);
@@ -243,7 +272,8 @@ void Daemon::Shutdown() {
 
 absl::Status RebuildLedgerState(const DaemonConfig& config, std::ostream& out) {
   ASSIGN_OR_RETURN(std::shared_ptr<const Policy> policy, LoadPolicy(config.policy_path));
-  ASSIGN_OR_RETURN(std::unique_ptr<LedgerStore> store, OpenStore(config));
+  // A rebuild never creates a ledger: a missing one is an error, not an empty success.
+  ASSIGN_OR_RETURN(std::unique_ptr<LedgerStore> store, OpenStore(config, false));
   std::unique_ptr<Clock> clock = MakeClock(config);
   PolicyRegistry policies(store.get(), policy);
   // Like a start: the ledger's active policy stays unless --override_policy.

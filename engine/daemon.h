@@ -30,6 +30,23 @@
 
 namespace enforcer {
 
+// What one client, or all of them together, can take from the server. Calls beyond a limit are
+// refused (RESOURCE_EXHAUSTED) rather than served at the cost of the others.
+struct ServerLimits {
+  // A request, or a reply, larger than this is refused. Reports are small (evidence at most 16
+  // KiB); a policy text is at most 1 MiB.
+  int max_receive_bytes = 4 << 20;
+  int max_send_bytes = 4 << 20;
+  // Concurrent calls on one connection.
+  int max_streams_per_connection = 256;
+  // A connection with no call for this long is closed.
+  absl::Duration max_idle = absl::Minutes(10);
+  // gRPC's memory quota for all connections and calls, and its threads (each open
+  // WatchActions stream holds one).
+  size_t memory_bytes = size_t{512} << 20;
+  int max_threads = 512;
+};
+
 struct DaemonConfig {
   // host:port; port 0 picks a free one (see Daemon::port()).
   std::string listen = "127.0.0.1:50051";
@@ -41,7 +58,11 @@ struct DaemonConfig {
   // activates policy_path's policy at start instead.
   bool override_policy = false;
   Durability durability = Durability::kFsync;
+  // Open a ledger whose write-ahead log is damaged by replaying it up to the damage (dropping
+  // what follows): the operator's explicit choice after a DATA_LOSS refusal.
+  bool recover_damaged_wal = false;
   LedgerWriter::Options writer;
+  ServerLimits limits;
   // When timed actions are recorded as ended (tick) and how long the action feed keeps events.
   ActionScheduler::Options scheduler;
   // Testing only: read the time from this file (see FileClock). Empty: the real clock.

@@ -1,5 +1,6 @@
 #include "engine/enforcer.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -22,6 +23,9 @@ namespace {
 
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
+// A history page's entries stay under this many bytes (serialized), well inside gRPC clients'
+// default 4 MiB message limit however large the entries (evidence is up to 16 KiB a report).
+constexpr size_t kMaxPageBytes = size_t{1} << 20;
 // Entries a filtered ListHistory reads at most per call.
 constexpr int kMaxFilteredScan = 10000;
 
@@ -59,6 +63,8 @@ void Enforcer::ReportViolation(const v1::ReportViolationRequest& request, Report
   // Shared by the two writer-thread callbacks: Apply fills it, done sends it.
   auto response = std::make_shared<v1::ReportViolationResponse>();
   auto sent = std::make_shared<v1::ReportViolationRequest>(request);
+  // Fields this build does not know are never stored nor echoed (nor part of the fingerprint).
+  sent->DiscardUnknownFields();
   auto callback = std::make_shared<ReportCallback>(std::move(done));
   absl::Status queued = writer_->Submit(
       [this, sent, received_at, response](LedgerView& view) {
@@ -296,16 +302,23 @@ absl::StatusOr<v1::ListHistoryResponse> Enforcer::ListHistory(
   // returns a token to go on from.
   v1::ListHistoryResponse out;
   int scanned = 0;
+  size_t bytes = 0;
   while (true) {
     query.page_size = page_size - out.entries_size();
+    query.max_bytes = kMaxPageBytes - std::min(bytes, kMaxPageBytes - 1);
     ASSIGN_OR_RETURN(HistoryPage page, store_->ListHistory(query));
     scanned += page.entries.size();
+    // Fewer entries than asked for, and more to come: the page is full by size.
+    const bool full_by_size =
+        page.entries.size() < static_cast<size_t>(query.page_size) && !page.next_page_token.empty();
     for (v1::LedgerEntry& e : page.entries) {
-      if (filter.Matches(e)) *out.add_entries() = std::move(e);
+      if (!filter.Matches(e)) continue;
+      bytes += e.ByteSizeLong();
+      *out.add_entries() = std::move(e);
     }
     out.set_next_page_token(page.next_page_token);
     if (page.next_page_token.empty() || out.entries_size() >= page_size ||
-        scanned >= kMaxFilteredScan) {
+        scanned >= kMaxFilteredScan || full_by_size) {
       return out;
     }
     query.page_token = page.next_page_token;

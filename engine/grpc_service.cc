@@ -3,14 +3,22 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "engine/report_stream.h"
 
 namespace enforcer {
 
+std::string BoundedMessage(absl::string_view message) {
+  if (message.size() <= kMaxErrorMessageBytes) return std::string(message);
+  return absl::StrCat(message.substr(0, kMaxErrorMessageBytes), "... (",
+                      message.size() - kMaxErrorMessageBytes, " more bytes)");
+}
+
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   // absl::StatusCode and grpc::StatusCode share their numbering (both follow google.rpc.Code).
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      BoundedMessage(status.message()));
 }
 
 grpc::ServerUnaryReactor* EnforcerService::ReportViolation(

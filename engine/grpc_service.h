@@ -15,6 +15,11 @@
 
 namespace enforcer {
 
+// Error messages sent to clients are at most this long (a policy's diagnostics, say, can be
+// longer: the rest is cut and counted), so no reply outgrows a client's message limit.
+inline constexpr size_t kMaxErrorMessageBytes = 8192;
+std::string BoundedMessage(absl::string_view message);
+
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // Finishes a unary call now with `result`.
@@ -44,8 +49,8 @@ class EnforcerService final : public v1::Enforcer::CallbackService {
   grpc::ServerUnaryReactor* ReportViolation(grpc::CallbackServerContext* context,
                                             const v1::ReportViolationRequest* request,
                                             v1::ReportViolationResponse* response) override;
-  grpc::ServerBidiReactor<v1::ReportViolationRequest, v1::ReportViolationResult>*
-  ReportViolations(grpc::CallbackServerContext* context) override;
+  grpc::ServerBidiReactor<v1::ReportViolationRequest, v1::ReportViolationResult>* ReportViolations(
+      grpc::CallbackServerContext* context) override;
   grpc::ServerUnaryReactor* GetStanding(grpc::CallbackServerContext* context,
                                         const v1::GetStandingRequest* request,
                                         v1::GetStandingResponse* response) override;

@@ -31,6 +31,9 @@ ABSL_FLAG(bool, rebuild_state, false,
           "its ledger), print a summary, and exit");
 ABSL_FLAG(std::string, testing_clock_file, "",
           "testing only: read the current time (Unix microseconds) from this file");
+ABSL_FLAG(bool, recover_damaged_wal, false,
+          "open a ledger whose write-ahead log is damaged (start refused with DATA_LOSS) by "
+          "replaying it up to the damage and dropping the rest; recorded in the ledger database");
 ABSL_FLAG(absl::Duration, feed_retention, absl::Hours(24 * 30),
           "how long the action feed keeps events (e.g. 720h); a consumer asking for older ones "
           "gets OUT_OF_RANGE. 0 keeps them forever");
@@ -54,6 +57,7 @@ int main(int argc, char** argv) {
   config.policy_path = absl::GetFlag(FLAGS_policy);
   config.override_policy = absl::GetFlag(FLAGS_override_policy);
   config.testing_clock_file = absl::GetFlag(FLAGS_testing_clock_file);
+  config.recover_damaged_wal = absl::GetFlag(FLAGS_recover_damaged_wal);
   config.scheduler.feed_retention = absl::GetFlag(FLAGS_feed_retention);
   config.scheduler.tick = absl::GetFlag(FLAGS_scheduler_tick);
   if (config.scheduler.tick <= absl::ZeroDuration() ||

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -17,13 +18,33 @@ namespace {
 absl::StatusOr<std::pair<std::string, std::string>> ReadPolicyText(const std::string& path) {
   if (path.empty())
     return std::make_pair(std::string(kDefaultPolicyYaml), std::string(kDefaultPolicyName));
+  // A file being rewritten in place could be read half old, half new (or cut short), and a
+  // prefix of a policy can be a valid policy: what changed while it was read is refused.
+  std::error_code ec;
+  const auto before_size = std::filesystem::file_size(path, ec);
+  const auto before_time = std::filesystem::last_write_time(path, ec);
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  if (!in || ec) {
     return absl::NotFoundError(
         absl::StrCat("cannot read policy file ", path, ": ", std::strerror(errno)));
   }
+  if (before_size > kMaxPolicyBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ":1:1: error: the policy is ", before_size,
+                                                   " bytes; a policy may be at most ",
+                                                   kMaxPolicyBytes, " bytes (1 MiB)"));
+  }
   std::stringstream text;
   text << in.rdbuf();
+  const auto after_size = std::filesystem::file_size(path, ec);
+  const auto after_time = std::filesystem::last_write_time(path, ec);
+  if (ec || after_size != before_size || after_time != before_time ||
+      text.str().size() != before_size) {
+    return absl::UnavailableError(
+        absl::StrCat("policy file ", path,
+                     " changed while it was read; write the new policy to a temporary "
+                     "file and rename it over ",
+                     path, " (an atomic replace), then reload"));
+  }
   return std::make_pair(text.str(), path);
 }
 

@@ -3,6 +3,8 @@
 #include <string>
 #include <utility>
 
+#include "engine/grpc_service.h"
+
 namespace enforcer {
 
 ReportStream::ReportStream(Enforcer* enforcer, int max_in_flight)
@@ -39,7 +41,7 @@ void ReportStream::OnReadDone(bool ok) {
           *result.mutable_response() = *std::move(response);
         } else {
           result.set_code(static_cast<int>(response.status().code()));
-          result.set_error(std::string(response.status().message()));
+          result.set_error(BoundedMessage(response.status().message()));
         }
         Deliver(std::move(result));
       });

@@ -177,11 +177,17 @@ absl::Status ValidateReportFields(const v1::ReportViolationRequest& r, absl::Tim
 absl::Status CheckReportAgainstPolicy(const v1::ReportViolationRequest& r, const Policy& policy) {
   const CategoryPolicy* category = policy.FindCategory(r.category());
   if (category == nullptr) {
+    // At most kListed of them: a policy may define thousands, and the message stays small.
+    constexpr size_t kListed = 20;
     std::vector<std::string> known;
-    for (const auto& [id, c] : policy.categories()) known.push_back(id);
+    for (const auto& [id, c] : policy.categories()) {
+      if (known.size() < kListed) known.push_back(id);
+    }
+    const size_t more = policy.categories().size() - known.size();
     return Invalid("category", absl::StrCat("'", absl::CHexEscape(r.category().substr(0, 80)),
                                             "' is not defined by policy ", policy.name(),
-                                            "; known categories: ", absl::StrJoin(known, ", ")));
+                                            "; known categories: ", absl::StrJoin(known, ", "),
+                                            more > 0 ? absl::StrCat(" and ", more, " more") : ""));
   }
   const bool seller = !r.seller_id().empty() && category->counts_for_seller;
   const bool creator = !r.creator_id().empty() && category->counts_for_creator;

@@ -44,6 +44,12 @@ namespace parser_internal {
 
 ParseResult PolicyParser::Run(absl::string_view text) {
   ParseResult result;
+  if (text.size() > kMaxPolicyBytes) {
+    AddAt({1, 1}, absl::StrCat("the policy is ", text.size(), " bytes; a policy may be at most ",
+                               kMaxPolicyBytes, " bytes (1 MiB)"));
+    result.diagnostics = std::move(diags_);
+    return result;
+  }
   try {
     YAML::Node root = YAML::Load(std::string(text));
     // Emitting the parsed tree drops comments and normalises layout.
@@ -91,12 +97,11 @@ void PolicyParser::ParseRoot(const YAML::Node& root) {
     AddAt({1, 1}, "the policy is empty; it needs at least 'policy' and 'categories'");
     return;
   }
-  auto fields = ReadMap(
-      root, "the policy",
-      {"policy", "description", "default_window", "window_start", "categories", "milestones",
-       "count_rules", "regions", "features", "appeals", "remedies", "linked_subjects",
-       "complainants"},
-      {"policy", "categories"});
+  auto fields = ReadMap(root, "the policy",
+                        {"policy", "description", "default_window", "window_start", "categories",
+                         "milestones", "count_rules", "regions", "features", "appeals", "remedies",
+                         "linked_subjects", "complainants"},
+                        {"policy", "categories"});
   if (!fields) return;
   Fields& f = *fields;
   if (f.count("policy")) ReadId(f["policy"].value, "policy", true, &c_.name);
@@ -108,8 +113,14 @@ void PolicyParser::ParseRoot(const YAML::Node& root) {
   if (f.count("categories")) ParseCategories(f["categories"].value);
   if (f.count("milestones")) ParseMilestones(f["milestones"].value);
   if (f.count("count_rules")) {
-    ForEachItem(f["count_rules"].value, "count_rules",
-                [&](const YAML::Node& n, const std::string& what) { ParseCountRule(n, what); });
+    const YAML::Node& rules = f["count_rules"].value;
+    if (rules.IsSequence() && rules.size() > kMaxCountRules) {
+      Error(rules, absl::StrCat("count_rules: ", rules.size(), " rules; a policy may have at most ",
+                                kMaxCountRules));
+    } else {
+      ForEachItem(rules, "count_rules",
+                  [&](const YAML::Node& n, const std::string& what) { ParseCountRule(n, what); });
+    }
   }
   if (f.count("regions")) ParseRegions(f["regions"].value);
   if (f.count("features")) ParseFeatures(f["features"].value);

@@ -35,6 +35,11 @@ struct ParseResult {
   std::vector<Diagnostic> diagnostics;
 };
 
+// What a policy may hold at most: a larger one is an error (positioned), not a slow load.
+inline constexpr size_t kMaxPolicyBytes = size_t{1} << 20;
+inline constexpr size_t kMaxCategories = 1000;
+inline constexpr size_t kMaxCountRules = 1000;
+
 // Parses and validates `text`; `filename` only labels diagnostics. Never throws.
 ParseResult ParsePolicy(absl::string_view text, absl::string_view filename);
 

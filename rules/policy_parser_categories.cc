@@ -8,6 +8,11 @@ namespace enforcer {
 namespace parser_internal {
 
 void PolicyParser::ParseCategories(const YAML::Node& node) {
+  if (node.IsMap() && node.size() > kMaxCategories) {
+    Error(node, absl::StrCat("categories: ", node.size(),
+                             " categories; a policy may define at most ", kMaxCategories));
+    return;
+  }
   auto entries = ReadNamedMap(node, "categories");
   if (!entries) return;
   if (entries->empty()) Error(node, "categories must define at least one category");

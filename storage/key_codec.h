@@ -206,6 +206,8 @@ std::string EncodeAuditToken(const AuditPosition& at);
 // INVALID_ARGUMENT "page_token is malformed" for anything EncodeAuditToken cannot have made.
 absl::StatusOr<AuditPosition> DecodeAuditToken(absl::string_view token);
 
+// "wal_recovery/<micros>": each open with recover_damaged_wal, what it kept (text).
+inline constexpr absl::string_view kWalRecoveryKeyPrefix = "wal_recovery/";
 inline constexpr absl::string_view kLastFeedSequenceKey = "last_feed_sequence";
 inline constexpr absl::string_view kOldestFeedSequenceKey = "oldest_feed_sequence";
 inline constexpr absl::string_view kDeliveryBackfilledKey = "delivery_backfilled";

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <string>
 #include <system_error>
 #include <utility>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
@@ -61,6 +64,27 @@ absl::StatusOr<std::vector<std::string>> ExistingColumnFamilies(const rocksdb::D
   return FromRocksDb(s, absl::StrCat("list column families of ", dir));
 }
 
+// A directory without CURRENT but with database files is a damaged ledger, not a new one: creating
+// a database there would shadow (and compact away) what is left.
+absl::Status RefuseOrphanedFiles(const std::string& dir) {
+  std::error_code ec;
+  std::vector<std::string> found;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool db_file = absl::EndsWith(name, ".sst") || absl::EndsWith(name, ".log") ||
+                         absl::StartsWith(name, "MANIFEST-") || absl::StartsWith(name, "OPTIONS-");
+    if (db_file && found.size() < 5) found.push_back(name);
+  }
+  if (found.empty()) return absl::OkStatus();
+  return absl::DataLossError(absl::StrCat(
+      dir, " holds ledger files (", absl::StrJoin(found, ", "),
+      ", ...) but no CURRENT file, so it cannot be opened; enforcerd will not create a new ledger "
+      "over them. To recover, write the name of the newest MANIFEST file into CURRENT (e.g. "
+      "`ls ",
+      dir, "/MANIFEST-* | tail -1 | xargs basename > ", dir,
+      "/CURRENT`), or move the directory aside to start an empty ledger"));
+}
+
 }  // namespace
 
 absl::Status FromRocksDb(const rocksdb::Status& s, absl::string_view what) {
@@ -82,18 +106,31 @@ std::string SubjectName(const v1::Subject& subject) {
   return absl::StrCat(v1::SubjectKind_Name(subject.kind()), "/", subject.id());
 }
 
-absl::StatusOr<std::unique_ptr<LedgerDb>> LedgerDb::Open(const std::string& dir) {
+absl::StatusOr<std::unique_ptr<LedgerDb>> LedgerDb::Open(const std::string& dir,
+                                                         const LedgerDbOptions& options) {
   if (dir.empty()) return absl::InvalidArgumentError("ledger directory is empty");
-  // RocksDB creates only the last path component itself.
   std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec)) {
+    if (!options.create_if_missing) {
+      return absl::NotFoundError(absl::StrCat("no ledger in ", dir, " (no CURRENT file)"));
+    }
+    RETURN_IF_ERROR(RefuseOrphanedFiles(dir));
+  }
+  // RocksDB creates only the last path component itself.
   std::filesystem::create_directories(dir, ec);
   if (ec) {
     return absl::UnavailableError(
         absl::StrCat("cannot create ledger directory ", dir, ": ", ec.message()));
   }
   rocksdb::DBOptions db_options;
-  db_options.create_if_missing = true;
+  db_options.create_if_missing = options.create_if_missing;
   db_options.create_missing_column_families = true;
+  // A damaged write-ahead log refuses the open (DATA_LOSS) rather than silently dropping what
+  // follows the damage; replaying up to the damage is the operator's explicit choice.
+  db_options.wal_recovery_mode = options.recover_damaged_wal
+                                     ? rocksdb::WALRecoveryMode::kPointInTimeRecovery
+                                     : rocksdb::WALRecoveryMode::kAbsoluteConsistency;
+  db_options.paranoid_checks = true;
   db_options.IncreaseParallelism(2);
   ASSIGN_OR_RETURN(const std::vector<std::string> existing,
                    ExistingColumnFamilies(db_options, dir));

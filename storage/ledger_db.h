@@ -63,12 +63,22 @@ absl::StatusOr<Message> ParseValue(const rocksdb::Slice& value, absl::string_vie
   return message;
 }
 
+struct LedgerDbOptions {
+  // False: NOT_FOUND for a directory without a ledger instead of creating one.
+  bool create_if_missing = true;
+  // False: a damaged write-ahead log (corrupt or truncated records) refuses the open with
+  // DATA_LOSS. True: replay it up to the damage and drop the rest (the operator's choice).
+  bool recover_damaged_wal = false;
+};
+
 class LedgerDb {
  public:
   // Opens (creating if missing, parents included) the database in `dir` with every schema-2
   // column family, and every other column family it already has (RocksDB refuses to open a
   // database without all of them). UNAVAILABLE if it cannot be opened, DATA_LOSS if corrupt.
-  static absl::StatusOr<std::unique_ptr<LedgerDb>> Open(const std::string& dir);
+  // A directory that holds ledger files but no CURRENT is DATA_LOSS: never a new database.
+  static absl::StatusOr<std::unique_ptr<LedgerDb>> Open(const std::string& dir,
+                                                        const LedgerDbOptions& options = {});
   ~LedgerDb();
 
   LedgerDb(const LedgerDb&) = delete;

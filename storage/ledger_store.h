@@ -104,6 +104,9 @@ struct HistoryQuery {
   absl::Time start = absl::InfinitePast();
   absl::Time end = absl::InfiniteFuture();
   int page_size = 100;
+  // A page stops before the entry that would take its serialized size past this (it always holds
+  // at least one entry), so a client's message limit is never exceeded.
+  size_t max_bytes = std::numeric_limits<size_t>::max();
   // Empty for the first page; otherwise a previous HistoryPage::next_page_token.
   std::string page_token;
 };

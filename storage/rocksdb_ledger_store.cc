@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "base/status_macros.h"
 #include "proto/timestamp.h"
@@ -85,8 +86,8 @@ class RocksDbLedgerStore final : public LedgerStore {
   }
 
   absl::Status Commit(absl::Span<const LedgerWrite> writes) override {
-    CommitBatch builder(db_.get(), last_sequence_.load(std::memory_order_acquire),
-                        last_activation_, last_feed_sequence_.load(std::memory_order_acquire),
+    CommitBatch builder(db_.get(), last_sequence_.load(std::memory_order_acquire), last_activation_,
+                        last_feed_sequence_.load(std::memory_order_acquire),
                         oldest_feed_sequence_.load(std::memory_order_acquire));
     for (const LedgerWrite& write : writes) RETURN_IF_ERROR(builder.Add(write));
     ASSIGN_OR_RETURN(rocksdb::WriteBatch* const batch, builder.Finish());
@@ -119,15 +120,19 @@ class RocksDbLedgerStore final : public LedgerStore {
         db_->NewIterator(db_->handle(Cf::kLedger), Bounded(&lower_slice, &upper_slice));
     // recorded_at is not in the key (positions follow commit order, which a clock step can take
     // out of time order), so the time bounds filter entries rather than bound the scan.
+    size_t bytes = 0;
     for (it->SeekForPrev(ToSlice(first)); it->Valid(); it->Prev()) {
       ASSIGN_OR_RETURN(v1::LedgerEntry entry, EntryAt(*it));
       const absl::Time recorded_at = FromProtoTime(entry.recorded_at());
       if (recorded_at < query.start || recorded_at >= query.end) continue;
-      if (page.entries.size() == page_size) {
+      const size_t size = entry.ByteSizeLong();
+      if (page.entries.size() == page_size ||
+          (!page.entries.empty() && bytes + size > query.max_bytes)) {
         // One more entry matches: the next page starts with it.
         page.next_page_token = EncodeHistoryToken(entry.position());
         break;
       }
+      bytes += size;
       page.entries.push_back(std::move(entry));
     }
     RETURN_IF_ERROR(FromRocksDb(it->status(), "scan history"));
@@ -283,7 +288,7 @@ class RocksDbLedgerStore final : public LedgerStore {
     return delivery_.GetConsumerCursor(consumer);
   }
   absl::StatusOr<std::vector<v1::ActionTimer>> ScanDueTimers(absl::Time until,
-                                                            size_t limit) override {
+                                                             size_t limit) override {
     return delivery_.ScanDueTimers(until, limit);
   }
 
@@ -341,11 +346,25 @@ class RocksDbLedgerStore final : public LedgerStore {
 
 absl::StatusOr<std::unique_ptr<LedgerStore>> OpenRocksDbLedgerStore(
     const std::string& dir, const RocksDbLedgerStoreOptions& options) {
-  ASSIGN_OR_RETURN(std::unique_ptr<LedgerDb> db, LedgerDb::Open(dir));
+  LedgerDbOptions db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.recover_damaged_wal = options.recover_damaged_wal;
+  ASSIGN_OR_RETURN(std::unique_ptr<LedgerDb> db, LedgerDb::Open(dir, db_options));
   ASSIGN_OR_RETURN(const MigrationReport migrated, EnsureCurrentSchema(*db));
   RETURN_IF_ERROR(BackfillCaseIndexes(*db));
   RETURN_IF_ERROR(BackfillDelivery(*db));
   if (options.migration_report != nullptr) *options.migration_report = migrated;
+  if (options.recover_damaged_wal) {
+    // What the operator chose is kept with the ledger: when, and where the ledger ended then.
+    ASSIGN_OR_RETURN(const std::optional<uint64_t> last, db->GetMetaNumber(kLastSequenceKey));
+    rocksdb::WriteBatch batch;
+    const int64_t now = absl::ToUnixMicros(absl::Now());
+    RETURN_IF_ERROR(PutRaw(&batch, db->handle(Cf::kMeta), absl::StrCat(kWalRecoveryKeyPrefix, now),
+                           absl::StrCat("write-ahead log replayed up to its damage at ",
+                                        absl::FormatTime(absl::FromUnixMicros(now)),
+                                        "; the ledger ends at sequence ", last.value_or(0))));
+    RETURN_IF_ERROR(db->Write(&batch, /*sync=*/true, "record the write-ahead log recovery"));
+  }
   auto store = std::make_unique<RocksDbLedgerStore>(std::move(db), options.durability);
   RETURN_IF_ERROR(store->Load());
   return store;

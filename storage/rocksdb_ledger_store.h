@@ -16,10 +16,17 @@ struct RocksDbLedgerStoreOptions {
   Durability durability = Durability::kFsync;
   // If set, filled in with what the open migrated. A migration also leaves StateRebuildPending().
   MigrationReport* migration_report = nullptr;
+  // False: NOT_FOUND for a directory without a ledger (offline tools never create one).
+  bool create_if_missing = true;
+  // A damaged write-ahead log (a corrupt record, a truncation) refuses the open with DATA_LOSS.
+  // True replays it up to the damage and drops the rest: an explicit operator choice
+  // (enforcerd --recover_damaged_wal), reported on stderr and recorded in the ledger database.
+  bool recover_damaged_wal = false;
 };
 
 // Opens (creating if missing, parents included) the ledger database in `dir`, migrating it first
-// if an older enforcerd wrote it. Reads are safe from any number of threads; Commit must be
+// if an older enforcerd wrote it. A directory with ledger files but no CURRENT, or a damaged
+// write-ahead log, is DATA_LOSS naming the damage and the way to recover: never a new ledger. Reads are safe from any number of threads; Commit must be
 // called from one thread at a time. UNAVAILABLE if the directory or database cannot be opened,
 // DATA_LOSS if it is corrupt, FAILED_PRECONDITION if a newer enforcerd wrote it.
 absl::StatusOr<std::unique_ptr<LedgerStore>> OpenRocksDbLedgerStore(
