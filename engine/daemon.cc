@@ -6,9 +6,12 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <thread>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "engine/audit.h"
@@ -130,7 +133,20 @@ void ApplyServerLimits(const ServerLimits& limits, grpc::ServerBuilder* builder)
 
 }  // namespace
 
+bool IsLoopbackListen(const std::string& listen) {
+  const std::string host = listen.substr(0, listen.rfind(':'));
+  return absl::StartsWith(host, "127.") || host == "[::1]" || host == "localhost";
+}
+
 absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config) {
+  if (!IsLoopbackListen(config.listen) && !config.insecure) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--listen=", config.listen,
+        " is not a loopback address, and enforcerd has no transport "
+        "security or authentication configured: anyone who can reach the port could report, "
+        "read evidence and lift penalties. Listen on 127.0.0.1, or pass --insecure to serve "
+        "plaintext on a network you control."));
+  }
   std::unique_ptr<Daemon> d(new Daemon(config));
   d->clock_ = MakeClock(config);
   std::vector<std::string> warnings;
@@ -206,6 +222,14 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
         absl::StrCat("cannot listen on ", config.listen, " (address in use or malformed?)"));
   }
   d->server_->GetHealthCheckService()->SetServingStatus(true);
+  // Health follows the ledger: NOT_SERVING while commits fail (a full or failing disk), SERVING
+  // again once one succeeds.
+  d->writer_->SetHealthObserver([server = d->server_.get()](bool healthy) {
+    std::cerr << (healthy
+                      ? "ledger writes succeed again: serving\n"
+                      : "ledger writes are failing: health is NOT_SERVING until one succeeds\n");
+    server->GetHealthCheckService()->SetServingStatus(healthy);
+  });
   // Times that passed while the daemon was down are recorded by its first pass.
   d->scheduler_->Start();
   return d;
@@ -239,6 +263,7 @@ void Daemon::Shutdown() {
   if (simulator_ != nullptr) simulator_->Cancel();  // likewise a backtest
   if (feed_hub_ != nullptr) feed_hub_->Close();     // and the feed's watchers
   if (scheduler_ != nullptr) scheduler_->Stop();
+  if (writer_ != nullptr) writer_->SetHealthObserver(nullptr);
   if (server_ != nullptr) {
     server_->GetHealthCheckService()->SetServingStatus(false);
     // In-flight reports still complete: the writer is running until after this returns.
@@ -321,6 +346,17 @@ void ServeUntilSignalled(Daemon& daemon) {
     std::fprintf(stderr, "enforcerd: signal %d, shutting down\n", sig);
     break;
   }
+  // A second SIGINT or SIGTERM while the shutdown drains ends the process at once.
+  std::thread impatient([set] {
+    sigset_t signals = set;
+    int sig = 0;
+    while (sigwait(&signals, &sig) == 0) {
+      if (sig == SIGHUP) continue;
+      std::fprintf(stderr, "enforcerd: signal %d again, exiting now\n", sig);
+      std::_Exit(2);
+    }
+  });
+  impatient.detach();
   daemon.Shutdown();
 }
 

@@ -65,6 +65,9 @@ struct DaemonConfig {
   ServerLimits limits;
   // When timed actions are recorded as ended (tick) and how long the action feed keeps events.
   ActionScheduler::Options scheduler;
+  // Serve plaintext gRPC on a non-loopback address. Without it such a listener is refused: the
+  // API has no transport security yet, so only the local machine may reach it.
+  bool insecure = false;
   // Testing only: read the time from this file (see FileClock). Empty: the real clock.
   std::string testing_clock_file;
 };
@@ -132,7 +135,12 @@ absl::Status RebuildLedgerState(const DaemonConfig& config, std::ostream& out);
 // they can be taken with WaitForSignals(). Call before Daemon::Start().
 void BlockShutdownSignals();
 
-// Runs until SIGINT or SIGTERM; SIGHUP reloads the policy. Then shuts the daemon down.
+// Whether `listen` (host:port) names only this machine: 127.x.x.x, [::1] or localhost.
+bool IsLoopbackListen(const std::string& listen);
+
+// Runs until SIGINT or SIGTERM; SIGHUP reloads the policy. Then shuts the daemon down; a second
+// SIGINT or SIGTERM during the shutdown exits at once (nothing acknowledged is lost: every answer
+// was sent only once durable).
 void ServeUntilSignalled(Daemon& daemon);
 
 }  // namespace enforcer

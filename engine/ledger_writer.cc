@@ -189,6 +189,11 @@ void LedgerWriter::SetCommitObserver(std::function<void()> observer) {
   commit_observer_ = std::move(observer);
 }
 
+void LedgerWriter::SetHealthObserver(std::function<void(bool)> observer) {
+  absl::MutexLock lock(&mu_);
+  health_observer_ = std::move(observer);
+}
+
 void LedgerWriter::SetSubjectPreparer(SubjectPreparer preparer) {
   absl::MutexLock lock(&mu_);
   preparer_ = std::move(preparer);
@@ -221,10 +226,12 @@ void LedgerWriter::Run() {
 
 void LedgerWriter::CommitGroup(std::deque<Job>& group) {
   std::function<void()> observer;
+  std::function<void(bool)> health;
   SubjectPreparer preparer;
   {
     absl::MutexLock lock(&mu_);
     observer = commit_observer_;
+    health = health_observer_;
     preparer = preparer_;
   }
   // Every write of the group, prepared ones before the job that caused them; a deque, so the
@@ -286,6 +293,10 @@ void LedgerWriter::CommitGroup(std::deque<Job>& group) {
     stats_.failed_commits += commit.ok() ? 0 : 1;
   }
   if (commit.ok() && !writes.empty() && observer) observer();
+  if (!writes.empty() && commit.ok() != healthy_) {
+    healthy_ = commit.ok();
+    if (health) health(healthy_);
+  }
   for (size_t i = 0; i < group.size(); ++i) group[i].done(results[i]);
 }
 

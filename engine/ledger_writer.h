@@ -96,6 +96,10 @@ class LedgerWriter {
   // on a subject as it stands now, and the ledger and the action feed keep time order (an end is
   // never recorded after a newer action of the subject). It must not read subjects through
   // `view`. Takes effect from the next group.
+  // Runs on the writer thread when commits start failing (false) and when one succeeds again
+  // (true): only on changes. Takes effect from the next group.
+  void SetHealthObserver(std::function<void(bool healthy)> observer);
+
   using SubjectPreparer =
       std::function<absl::StatusOr<LedgerWrite>(LedgerView& view, const v1::SubjectState& stored)>;
   void SetSubjectPreparer(SubjectPreparer preparer);
@@ -120,6 +124,8 @@ class LedgerWriter {
   Stats stats_ ABSL_GUARDED_BY(mu_);
   std::function<void()> commit_observer_ ABSL_GUARDED_BY(mu_);
   SubjectPreparer preparer_ ABSL_GUARDED_BY(mu_);
+  std::function<void(bool)> health_observer_ ABSL_GUARDED_BY(mu_);
+  bool healthy_ = true;  // writer thread only
   std::thread thread_;
 };
 

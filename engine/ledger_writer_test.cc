@@ -211,6 +211,26 @@ TEST_F(LedgerWriterTest, ACommitFailureFailsTheWholeGroupAndTheNextGroupStartsCl
   EXPECT_EQ((*log)[0].sequence(), 1u);  // sequences resume after the last committed one
 }
 
+TEST_F(LedgerWriterTest, HealthFollowsCommitsFailingAndSucceedingAgain) {
+  LedgerWriter writer(faults_.get());
+  std::vector<bool> changes;  // written on the writer thread, read after its jobs are done
+  writer.SetHealthObserver([&](bool healthy) { changes.push_back(healthy); });
+  auto submit_and_wait = [&] {
+    absl::Notification done;
+    ASSERT_TRUE(
+        writer.Submit(CountEvent(Seller("h"), nullptr), [&](absl::Status) { done.Notify(); }).ok());
+    done.WaitForNotification();
+  };
+  submit_and_wait();
+  faults_->FailCommits(true);
+  submit_and_wait();
+  submit_and_wait();
+  faults_->FailCommits(false);
+  submit_and_wait();
+  submit_and_wait();
+  EXPECT_THAT(changes, ElementsAre(false, true)) << "only the changes are reported";
+}
+
 TEST_F(LedgerWriterTest, RefusesWorkWhenTheQueueIsFull) {
   LedgerWriter writer(faults_.get(), LedgerWriter::Options{/*max_queue=*/4, /*max_group=*/512});
   faults_->HoldCommits();

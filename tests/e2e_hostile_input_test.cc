@@ -26,6 +26,15 @@ TEST_F(HostileInputTest, ASecondDaemonOnTheSamePortFailsToStart) {
   ReportOk(SellerReport("still-here", "s1", "misleading_listing"));
 }
 
+// Row 13: `--listen=0.0.0.0:…` served plaintext without a word.
+TEST_F(HostileInputTest, ANetworkListenerNeedsAnExplicitInsecure) {
+  testing::CommandResult refused = RunEnforcerd(
+      {"--listen=0.0.0.0:0", absl::StrCat("--data_dir=", work_dir_, "/network-ledger")});
+  EXPECT_TRUE(refused.ExitedWith(1)) << refused.output;
+  EXPECT_THAT(refused.output, HasSubstr("is not a loopback address"));
+  EXPECT_THAT(refused.output, HasSubstr("--insecure"));
+}
+
 // Row 8: unknown fields were stored and echoed (3.9 MB of them per report).
 TEST_F(HostileInputTest, UnknownFieldsAreNeitherStoredNorEchoed) {
   v1::ReportViolationRequest r = SellerReport("unknown-1", "s1", "misleading_listing");
