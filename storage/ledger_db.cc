@@ -131,6 +131,7 @@ absl::StatusOr<std::unique_ptr<LedgerDb>> LedgerDb::Open(const std::string& dir,
                                      ? rocksdb::WALRecoveryMode::kPointInTimeRecovery
                                      : rocksdb::WALRecoveryMode::kAbsoluteConsistency;
   db_options.paranoid_checks = true;
+  if (options.env != nullptr) db_options.env = options.env;
   db_options.IncreaseParallelism(2);
   ASSIGN_OR_RETURN(const std::vector<std::string> existing,
                    ExistingColumnFamilies(db_options, dir));
@@ -223,15 +224,22 @@ absl::StatusOr<uint64_t> LedgerDb::LastPosition(absl::string_view subject_key) c
 }
 
 absl::Status LedgerDb::Write(rocksdb::WriteBatch* batch, bool sync, absl::string_view what) {
+  if (resume_needed_) {
+    // A failed write left RocksDB refusing writes (its background error). Ask it to resume: once
+    // the cause (a full disk, say) is gone this succeeds and writing goes on, with no restart.
+    // Busy: RocksDB's own recovery is under way (it retries retryable errors each second); the
+    // write below tells whether it has finished.
+    const rocksdb::Status resumed = db_->Resume();
+    if (!resumed.ok() && !resumed.IsBusy()) {
+      return FromRocksDb(resumed, absl::StrCat(what,
+                                               ": the ledger cannot be written since an "
+                                               "earlier write failed; resume"));
+    }
+  }
   rocksdb::WriteOptions options;
   options.sync = sync;
   const rocksdb::Status written = db_->Write(options, batch);
-  if (!written.ok()) {
-    // A failed write can leave RocksDB in a background-error state that refuses every later
-    // write. Try to clear it, so the next write succeeds once the cause (a full disk, say) is
-    // gone; if it cannot be cleared, later writes keep failing with UNAVAILABLE.
-    db_->Resume().PermitUncheckedError();
-  }
+  resume_needed_ = !written.ok();
   return FromRocksDb(written, what);
 }
 

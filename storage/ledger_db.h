@@ -69,6 +69,8 @@ struct LedgerDbOptions {
   // False: a damaged write-ahead log (corrupt or truncated records) refuses the open with
   // DATA_LOSS. True: replay it up to the damage and drop the rest (the operator's choice).
   bool recover_damaged_wal = false;
+  // Tests: the Env to open it with (faults below RocksDB); null for the default.
+  rocksdb::Env* env = nullptr;
 };
 
 class LedgerDb {
@@ -121,6 +123,8 @@ class LedgerDb {
   absl::StatusOr<uint64_t> LastPosition(absl::string_view subject_key) const;
 
   // Applies `batch`, fsync'ing the write-ahead log first if `sync`. `what` names the write.
+  // After a failed write RocksDB refuses every write (its background error); the next Write
+  // first asks it to resume, so writes continue by themselves once the fault has cleared.
   absl::Status Write(rocksdb::WriteBatch* batch, bool sync, absl::string_view what);
 
  private:
@@ -133,6 +137,8 @@ class LedgerDb {
   std::vector<rocksdb::ColumnFamilyHandle*> all_handles_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::vector<rocksdb::ColumnFamilyHandle*> schema1_handles_;
+  // Set by a failed Write (one writer at a time, see LedgerStore::Commit).
+  bool resume_needed_ = false;
 };
 
 // Puts `message` under `key` in `cf`.

@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "storage/ledger_store_testing.h"
+#include "storage/storage_faults.h"
 
 namespace enforcer {
 namespace {
@@ -29,6 +31,12 @@ std::vector<fs::path> FilesEndingWith(const std::string& dir, const std::string&
     }
   }
   return out;
+}
+
+LedgerWrite WriteOf(v1::LedgerEntry entry) {
+  LedgerWrite write;
+  write.entries.push_back(std::move(entry));
+  return write;
 }
 
 class LedgerFaultsTest : public LedgerStoreTest {
@@ -115,6 +123,46 @@ TEST_F(LedgerFaultsTest, AnUndamagedCrashCopyOpensWithEverything) {
   auto opened = Open(copy);
   ASSERT_TRUE(opened.ok()) << opened.status();
   EXPECT_EQ((*opened)->LastSequence(), 200u);
+}
+
+// Row 4 and 5 of issue 10: a full disk, or a failing write, answered UNAVAILABLE and then every
+// later write failed until a restart. Faults injected below RocksDB, so its own error handling
+// runs.
+TEST_F(LedgerFaultsTest, WritesFailWhileTheDiskIsFullAndResumeByThemselvesAfter) {
+  store_.reset();
+  StorageFaults faults;
+  RocksDbLedgerStoreOptions options;
+  options.durability = Durability::kFsync;
+  options.testing_faults = &faults;
+  auto opened = OpenRocksDbLedgerStore(dir_, options);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  std::unique_ptr<LedgerStore> store = *std::move(opened);
+  ASSERT_TRUE(store->Commit({WriteOf(MakeEntry(kSeller, 1, kT0))}).ok());
+
+  faults.FailWrites(true);
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    absl::Status full = store->Commit({WriteOf(MakeEntry(kSeller, 2, kT0))});
+    EXPECT_EQ(full.code(), absl::StatusCode::kUnavailable) << full;
+  }
+  EXPECT_EQ(store->LastSequence(), 1u) << "nothing of a failed commit counts";
+
+  faults.FailWrites(false);
+  // Writing resumes by itself (RocksDB's recovery retries each second): no restart.
+  absl::Status resumed;
+  for (int i = 0; i < 100; ++i) {
+    resumed = store->Commit({WriteOf(MakeEntry(kSeller, 2, kT0))});
+    if (resumed.ok()) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_TRUE(resumed.ok()) << resumed;
+  EXPECT_TRUE(store->Commit({WriteOf(MakeEntry(kSeller, 3, kT0))}).ok());
+  auto log = store->ReadLog(kSeller);
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ(log->size(), 3u);
+  store.reset();
+  auto reopened = OpenRocksDbLedgerStore(dir_, Durability::kFsync);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ((*reopened)->LastSequence(), 3u) << "everything acknowledged is there";
 }
 
 }  // namespace

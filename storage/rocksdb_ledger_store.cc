@@ -349,6 +349,9 @@ absl::StatusOr<std::unique_ptr<LedgerStore>> OpenRocksDbLedgerStore(
   LedgerDbOptions db_options;
   db_options.create_if_missing = options.create_if_missing;
   db_options.recover_damaged_wal = options.recover_damaged_wal;
+  if (options.testing_faults != nullptr) {
+    db_options.env = static_cast<rocksdb::Env*>(options.testing_faults->env());
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<LedgerDb> db, LedgerDb::Open(dir, db_options));
   ASSIGN_OR_RETURN(const MigrationReport migrated, EnsureCurrentSchema(*db));
   RETURN_IF_ERROR(BackfillCaseIndexes(*db));

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "storage/ledger_store.h"
 #include "storage/migration_report.h"
+#include "storage/storage_faults.h"
 
 namespace enforcer {
 
@@ -22,6 +23,8 @@ struct RocksDbLedgerStoreOptions {
   // True replays it up to the damage and drops the rest: an explicit operator choice
   // (enforcerd --recover_damaged_wal), reported on stderr and recorded in the ledger database.
   bool recover_damaged_wal = false;
+  // Tests only: faults injected below RocksDB (must outlive the store).
+  StorageFaults* testing_faults = nullptr;
 };
 
 // Opens (creating if missing, parents included) the ledger database in `dir`, migrating it first
