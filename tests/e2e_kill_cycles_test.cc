@@ -6,6 +6,7 @@
 // CI runs 10 cycles; the soak is
 //   bazel test //tests:e2e_kill_cycles_test --test_env=KILL_CYCLES=100 --test_timeout=3600
 #include <cstdlib>
+#include <iostream>
 #include <map>
 #include <random>
 #include <set>
@@ -111,6 +112,8 @@ TEST_F(KillCyclesTest, NothingAcknowledgedIsLostAndNothingIsRecordedTwice) {
   }
   absl::MutexLock lock(&mu_);
   EXPECT_GT(acknowledged_.size(), static_cast<size_t>(cycles) * 2);
+  std::cout << acknowledged_.size() << " reports acknowledged over " << cycles << " kills, "
+            << ended.size() << " actions ended, " << took_effect.size() << " took effect\n";
   for (const std::string& id : acknowledged_) {
     EXPECT_EQ(reports[id], 1) << id << " acknowledged but not recorded exactly once";
   }
