@@ -1,4 +1,6 @@
 // enforcerd: flags, config, wiring. Everything else lives in //engine:daemon and below.
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -46,6 +48,23 @@ ABSL_FLAG(std::string, check_policy, "",
           "validate this policy file, print its errors and lint warnings and exit (0: valid, "
           "warnings allowed; 1: invalid)");
 
+// Every connection holds a descriptor; at the soft limit (often 1024) accept() fails. Raise it to
+// the hard limit the operator allows, and say when even that is low.
+void RaiseDescriptorLimit() {
+  struct rlimit limit;
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (limit.rlim_cur < 4096) {
+    std::fprintf(stderr,
+                 "warning: at most %llu open descriptors (ulimit -n): connections beyond about "
+                 "that many are refused; raise the hard limit for more clients\n",
+                 static_cast<unsigned long long>(limit.rlim_cur));
+  }
+}
+
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("enforcerd: seller-enforcement rules engine daemon");
   absl::ParseCommandLine(argc, argv);
@@ -88,6 +107,7 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  RaiseDescriptorLimit();
   enforcer::BlockShutdownSignals();
   auto daemon = enforcer::Daemon::Start(config);
   if (!daemon.ok()) {
