@@ -148,91 +148,104 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
         "plaintext on a network you control."));
   }
   std::unique_ptr<Daemon> d(new Daemon(config));
-  d->clock_ = MakeClock(config);
+  RETURN_IF_ERROR(d->OpenLedger());
+  RETURN_IF_ERROR(d->StartPipelines());
+  RETURN_IF_ERROR(d->StartServer());
+  // Times that passed while the daemon was down are recorded by its first pass.
+  d->scheduler_->Start();
+  return d;
+}
+
+absl::Status Daemon::OpenLedger() {
+  clock_ = MakeClock(config_);
   std::vector<std::string> warnings;
-  ASSIGN_OR_RETURN(std::shared_ptr<const Policy> policy, LoadPolicy(config.policy_path, &warnings));
+  ASSIGN_OR_RETURN(std::shared_ptr<const Policy> policy,
+                   LoadPolicy(config_.policy_path, &warnings));
   for (const std::string& w : warnings) std::cerr << w << "\n";
-  ASSIGN_OR_RETURN(d->store_, OpenStore(config));
-  d->policies_ = std::make_unique<PolicyRegistry>(d->store_.get(), policy);
-  RETURN_IF_ERROR(KeepLedgerPolicy(config, *policy, *d->policies_));
-  if (d->store_->StateRebuildPending()) {
+  ASSIGN_OR_RETURN(store_, OpenStore(config_));
+  policies_ = std::make_unique<PolicyRegistry>(store_.get(), policy);
+  RETURN_IF_ERROR(KeepLedgerPolicy(config_, *policy, *policies_));
+  if (store_->StateRebuildPending()) {
     // The ledger was migrated from an older layout: derived state is rebuilt before serving.
-    RETURN_IF_ERROR(
-        RecordActivation(*d->store_, *d->policies_, PolicySource(config), d->clock_->Now()));
+    RETURN_IF_ERROR(RecordActivation(*store_, *policies_, PolicySource(config_), clock_->Now()));
     ASSIGN_OR_RETURN(RebuildReport report,
-                     RebuildSubjectStates(*d->store_, *d->policies_, d->clock_->Now(), true));
-    PrintRebuildReport(report, *d->policies_->active(), std::cerr);
-    RETURN_IF_ERROR(d->store_->ClearStateRebuildPending());
+                     RebuildSubjectStates(*store_, *policies_, clock_->Now(), true));
+    PrintRebuildReport(report, *policies_->active(), std::cerr);
+    RETURN_IF_ERROR(store_->ClearStateRebuildPending());
   }
-  d->writer_ = std::make_unique<LedgerWriter>(d->store_.get(), config.writer);
-  d->feed_hub_ = std::make_unique<FeedHub>(d->store_.get());
-  d->writer_->SetCommitObserver([hub = d->feed_hub_.get()] { hub->Published(); });
-  d->enforcer_ = std::make_unique<Enforcer>(d->store_.get(), d->writer_.get(), d->clock_.get(),
-                                            d->policies_.get());
-  d->shadow_ = std::make_unique<ShadowEvaluator>();
-  d->enforcer_->set_shadow(d->shadow_.get());
-  d->shadow_admin_ = std::make_unique<ShadowAdministration>(
-      d->store_.get(), d->writer_.get(), d->enforcer_.get(), d->shadow_.get(), d->clock_.get());
-  if (absl::Status restored = d->shadow_admin_->Restore(); !restored.ok()) {
+  return absl::OkStatus();
+}
+
+absl::Status Daemon::StartPipelines() {
+  writer_ = std::make_unique<LedgerWriter>(store_.get(), config_.writer);
+  feed_hub_ = std::make_unique<FeedHub>(store_.get());
+  writer_->SetCommitObserver([hub = feed_hub_.get()] { hub->Published(); });
+  // Before any report: what time did to a subject is recorded before anything else for it.
+  scheduler_ = std::make_unique<ActionScheduler>(store_.get(), writer_.get(), policies_.get(),
+                                                 clock_.get(), config_.scheduler);
+  enforcer_ =
+      std::make_unique<Enforcer>(store_.get(), writer_.get(), clock_.get(), policies_.get());
+  shadow_ = std::make_unique<ShadowEvaluator>();
+  enforcer_->set_shadow(shadow_.get());
+  shadow_admin_ = std::make_unique<ShadowAdministration>(
+      store_.get(), writer_.get(), enforcer_.get(), shadow_.get(), clock_.get());
+  if (absl::Status restored = shadow_admin_->Restore(); !restored.ok()) {
     std::cerr << "the recorded shadow policy is not restored: " << restored.message() << "\n";
   }
-  RETURN_IF_ERROR(d->enforcer_->ActivatePolicyAndWait(
-      d->policies_->active(),
-      {PolicySource(config), "enforcerd",
-       config.override_policy ? "started with --override_policy" : "started"}));
-  d->service_ = std::make_unique<EnforcerService>(d->enforcer_.get());
-  d->action_feed_ = std::make_unique<ActionFeed>(d->store_.get(), d->writer_.get(),
-                                                 d->feed_hub_.get(), d->clock_.get());
-  d->feed_service_ = std::make_unique<ActionFeedService>(d->action_feed_.get());
-  d->scheduler_ = std::make_unique<ActionScheduler>(
-      d->store_.get(), d->writer_.get(), d->policies_.get(), d->clock_.get(), config.scheduler);
-  d->sweeper_ = std::make_unique<SubjectSweeper>(d->store_.get(), d->writer_.get(),
-                                                 d->policies_.get(), d->clock_.get());
-  d->administration_ = std::make_unique<PolicyAdministration>(d->store_.get(), d->enforcer_.get(),
-                                                              d->policies_.get());
-  d->simulator_ = std::make_unique<PolicySimulator>(d->store_.get(), /*threads=*/2);
-  d->admin_service_ = std::make_unique<PolicyAdminService>(
-      d->sweeper_.get(), d->administration_.get(), d->simulator_.get(), d->shadow_admin_.get());
-  d->cases_ = std::make_unique<CasePipeline>(d->writer_.get(), d->clock_.get(), d->policies_.get());
-  d->appeals_ = std::make_unique<AppealPipeline>(d->store_.get(), d->writer_.get(), d->clock_.get(),
-                                                 d->policies_.get());
-  d->staff_ =
-      std::make_unique<StaffPipeline>(d->writer_.get(), d->clock_.get(), d->policies_.get());
-  d->viewer_ = std::make_unique<CaseViewer>(d->store_.get(), d->clock_.get(), d->policies_.get());
-  d->complainants_ =
-      std::make_unique<ComplainantRecords>(d->store_.get(), d->clock_.get(), d->policies_.get());
-  d->audit_ = std::make_unique<AuditReader>(d->store_.get());
-  d->cases_service_ = std::make_unique<CasesService>(
-      CasesParts{d->cases_.get(), d->appeals_.get(), d->staff_.get(), d->viewer_.get(),
-                 d->complainants_.get(), d->audit_.get()});
+  RETURN_IF_ERROR(enforcer_->ActivatePolicyAndWait(
+      policies_->active(),
+      {PolicySource(config_), "enforcerd",
+       config_.override_policy ? "started with --override_policy" : "started"}));
+  service_ = std::make_unique<EnforcerService>(enforcer_.get());
+  action_feed_ =
+      std::make_unique<ActionFeed>(store_.get(), writer_.get(), feed_hub_.get(), clock_.get());
+  feed_service_ = std::make_unique<ActionFeedService>(action_feed_.get());
+  sweeper_ =
+      std::make_unique<SubjectSweeper>(store_.get(), writer_.get(), policies_.get(), clock_.get());
+  administration_ =
+      std::make_unique<PolicyAdministration>(store_.get(), enforcer_.get(), policies_.get());
+  simulator_ = std::make_unique<PolicySimulator>(store_.get(), /*threads=*/2);
+  admin_service_ = std::make_unique<PolicyAdminService>(sweeper_.get(), administration_.get(),
+                                                        simulator_.get(), shadow_admin_.get());
+  cases_ = std::make_unique<CasePipeline>(writer_.get(), clock_.get(), policies_.get());
+  appeals_ =
+      std::make_unique<AppealPipeline>(store_.get(), writer_.get(), clock_.get(), policies_.get());
+  staff_ = std::make_unique<StaffPipeline>(writer_.get(), clock_.get(), policies_.get());
+  viewer_ = std::make_unique<CaseViewer>(store_.get(), clock_.get(), policies_.get());
+  complainants_ = std::make_unique<ComplainantRecords>(store_.get(), clock_.get(), policies_.get());
+  audit_ = std::make_unique<AuditReader>(store_.get());
+  cases_service_ =
+      std::make_unique<CasesService>(CasesParts{cases_.get(), appeals_.get(), staff_.get(),
+                                                viewer_.get(), complainants_.get(), audit_.get()});
+  return absl::OkStatus();
+}
 
+absl::Status Daemon::StartServer() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &d->port_);
-  ApplyServerLimits(config.limits, &builder);
-  builder.RegisterService(d->service_.get());
-  builder.RegisterService(d->admin_service_.get());
-  builder.RegisterService(d->cases_service_.get());
-  builder.RegisterService(d->feed_service_.get());
-  d->server_ = builder.BuildAndStart();
-  if (d->server_ == nullptr || d->port_ == 0) {
-    d->server_.reset();
+  builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port_);
+  ApplyServerLimits(config_.limits, &builder);
+  builder.RegisterService(service_.get());
+  builder.RegisterService(admin_service_.get());
+  builder.RegisterService(cases_service_.get());
+  builder.RegisterService(feed_service_.get());
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
+    server_.reset();
     return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", config.listen, " (address in use or malformed?)"));
+        absl::StrCat("cannot listen on ", config_.listen, " (address in use or malformed?)"));
   }
-  d->server_->GetHealthCheckService()->SetServingStatus(true);
+  server_->GetHealthCheckService()->SetServingStatus(true);
   // Health follows the ledger: NOT_SERVING while commits fail (a full or failing disk), SERVING
   // again once one succeeds.
-  d->writer_->SetHealthObserver([server = d->server_.get()](bool healthy) {
+  writer_->SetHealthObserver([server = server_.get()](bool healthy) {
     std::cerr << (healthy
                       ? "ledger writes succeed again: serving\n"
                       : "ledger writes are failing: health is NOT_SERVING until one succeeds\n");
     server->GetHealthCheckService()->SetServingStatus(healthy);
   });
-  // Times that passed while the daemon was down are recorded by its first pass.
-  d->scheduler_->Start();
-  return d;
+  return absl::OkStatus();
 }
 
 Daemon::~Daemon() { Shutdown(); }

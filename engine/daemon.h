@@ -95,6 +95,11 @@ class Daemon {
 
  private:
   explicit Daemon(const DaemonConfig& config) : config_(config) {}
+  // The steps of Start(): the clock, policy and ledger (rebuilt if migrated); the writer and
+  // every pipeline (the policy activation recorded); the gRPC server.
+  absl::Status OpenLedger();
+  absl::Status StartPipelines();
+  absl::Status StartServer();
 
   const DaemonConfig config_;
   std::unique_ptr<Clock> clock_;
