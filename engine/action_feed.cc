@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "base/status_macros.h"
+#include "proto/action_events.h"
 #include "proto/timestamp.h"
 
 namespace enforcer {
@@ -64,15 +65,11 @@ absl::Status NotKept(uint64_t after, uint64_t oldest) {
 }  // namespace
 
 std::string ConsumerNameProblem(const std::string& name) {
+  if (IsConsumerName(name)) return "";
   if (name.empty() || name.size() > 64) {
     return absl::StrCat("consumer name must be 1 to 64 characters, not ", name.size());
   }
-  for (char c : name) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-')) {
-      return absl::StrCat("consumer name '", name, "' may hold only a-z, 0-9, '_', '.' and '-'");
-    }
-  }
-  return "";
+  return absl::StrCat("consumer name '", name, "' may hold only a-z, 0-9, '_', '.' and '-'");
 }
 
 ActionFeed::ActionFeed(LedgerStore* store, LedgerWriter* writer, FeedHub* hub, Clock* clock)

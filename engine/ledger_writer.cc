@@ -72,8 +72,9 @@ class LedgerWriter::GroupView : public LedgerView {
     if (absl::Status prepared = Prepare(subject); !prepared.ok()) return prepared;
     auto it = states_.find(SubjectMapKey(subject));
     if (it != states_.end()) return *it->second;
-    auto read = read_.find(SubjectMapKey(subject));
-    if (read != read_.end()) return read->second;
+    // The state Prepare read, handed over once (a report reads its subject once): no copy.
+    auto read = read_.extract(SubjectMapKey(subject));
+    if (!read.empty()) return std::move(read.mapped());
     return ReadState(subject);
   }
 
@@ -107,19 +108,18 @@ class LedgerWriter::GroupView : public LedgerView {
     if (preparer_ == nullptr || !*preparer_) return absl::OkStatus();
     const std::string key = SubjectMapKey(subject);
     if (!prepared_.insert(key).second) return absl::OkStatus();
-    v1::SubjectState state;
     auto staged = states_.find(key);
-    if (staged != states_.end()) {
-      state = *staged->second;
-    } else {
-      absl::StatusOr<v1::SubjectState> read = ReadState(subject);
-      if (!read.ok()) return read.status();
-      state = *std::move(read);
+    v1::SubjectState read;
+    if (staged == states_.end()) {
+      absl::StatusOr<v1::SubjectState> stored = ReadState(subject);
+      if (!stored.ok()) return stored.status();
+      read = *std::move(stored);
     }
-    absl::StatusOr<LedgerWrite> write = (*preparer_)(*this, state);
+    absl::StatusOr<LedgerWrite> write =
+        (*preparer_)(*this, staged != states_.end() ? *staged->second : read);
     if (!write.ok()) return write.status();
     if (write->entries.empty() && write->states.empty()) {
-      if (staged == states_.end()) read_[key] = std::move(state);
+      if (staged == states_.end()) read_[key] = std::move(read);
       return absl::OkStatus();
     }
     owned_->push_back(*std::move(write));

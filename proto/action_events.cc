@@ -148,4 +148,14 @@ std::vector<v1::ActionTimer> TimersOf(const v1::SubjectState& state) {
   return out;
 }
 
+bool IsConsumerName(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 }  // namespace enforcer

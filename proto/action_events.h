@@ -5,6 +5,7 @@
 #ifndef ENFORCERD_PROTO_ACTION_EVENTS_H_
 #define ENFORCERD_PROTO_ACTION_EVENTS_H_
 
+#include <string_view>
 #include <vector>
 
 #include "proto/action_feed.pb.h"
@@ -24,6 +25,10 @@ std::vector<v1::ActionEvent> ActionEventsOf(const v1::LedgerEntry& entry);
 // pending and its taking effect is not recorded yet, when it takes effect; for each action that
 // ran out unrecorded, its end. An action held by an appeal has no take-effect timer.
 std::vector<v1::ActionTimer> TimersOf(const v1::SubjectState& state);
+
+// Whether `name` may name an action-feed consumer: [a-z0-9_.-]{1,64}. The API checks it (with a
+// message saying what is wrong) and the store refuses anything else as a key.
+bool IsConsumerName(std::string_view name);
 
 }  // namespace enforcer
 

@@ -17,18 +17,6 @@ namespace {
 // Entries (or states) the backfill handles per write batch: bounds its memory on a large store.
 constexpr size_t kBackfillChunk = 1000;
 
-// A consumer name as WatchActions accepts it; the store refuses anything else rather than key
-// cursors by arbitrary bytes.
-bool IsConsumerName(const std::string& name) {
-  if (name.empty() || name.size() > 64) return false;
-  for (char c : name) {
-    const bool ok =
-        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 absl::Status DeliveryBatch::AddEntry(const v1::LedgerEntry& entry) {
