@@ -6,14 +6,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "enforcerctl/connect.h"
 #include "enforcerctl/format.h"
 
 namespace enforcer::ctl {
 
 CaseClient::CaseClient(const Invocation& inv) {
-  std::string target = inv.Flag("server").value_or("127.0.0.1:50051");
-  if (target == "true") target = "127.0.0.1:50051";
-  auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  std::shared_ptr<grpc::Channel> channel = Connect(inv);
   cases = v1::Cases::NewStub(channel);
   enforcer = v1::Enforcer::NewStub(channel);
 }

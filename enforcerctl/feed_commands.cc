@@ -9,15 +9,14 @@
 #include "absl/strings/str_cat.h"
 #include "enforcerctl/case_client.h"
 #include "enforcerctl/format.h"
+#include "enforcerctl/connect.h"
 #include "proto/action_feed.grpc.pb.h"
 
 namespace enforcer::ctl {
 namespace {
 
 std::unique_ptr<v1::ActionFeed::Stub> FeedStub(const Invocation& inv) {
-  std::string target = inv.Flag("server").value_or("127.0.0.1:50051");
-  if (target == "true") target = "127.0.0.1:50051";
-  return v1::ActionFeed::NewStub(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+  return v1::ActionFeed::NewStub(Connect(inv));
 }
 
 // --name as a number; nullopt after printing a usage error.

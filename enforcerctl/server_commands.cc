@@ -10,16 +10,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "enforcerctl/connect.h"
 #include "enforcerctl/offline_commands.h"
 #include "proto/policy_admin.grpc.pb.h"
 
 namespace enforcer::ctl {
 namespace {
 
-std::unique_ptr<v1::PolicyAdmin::Stub> Connect(const Invocation& inv) {
-  const std::string target = inv.Flag("server").value_or("127.0.0.1:50051");
-  return v1::PolicyAdmin::NewStub(grpc::CreateChannel(target == "true" ? "127.0.0.1:50051" : target,
-                                                      grpc::InsecureChannelCredentials()));
+std::unique_ptr<v1::PolicyAdmin::Stub> AdminStub(const Invocation& inv) {
+  return v1::PolicyAdmin::NewStub(Connect(inv));
 }
 
 void SetDeadline(grpc::ClientContext* context) {
@@ -54,7 +53,7 @@ int Show(const Invocation& inv) {
   v1::GetPolicyResponse response;
   grpc::ClientContext context;
   SetDeadline(&context);
-  grpc::Status status = Connect(inv)->GetPolicy(&context, v1::GetPolicyRequest(), &response);
+  grpc::Status status = AdminStub(inv)->GetPolicy(&context, v1::GetPolicyRequest(), &response);
   if (!status.ok()) return Trouble(inv, "GetPolicy", status);
   inv.Print(response, [&](std::ostream& out) {
     out << "in force: ";
@@ -73,7 +72,7 @@ int Versions(const Invocation& inv) {
     v1::ListPolicyVersionsResponse page;
     grpc::ClientContext context;
     SetDeadline(&context);
-    grpc::Status status = Connect(inv)->ListPolicyVersions(&context, request, &page);
+    grpc::Status status = AdminStub(inv)->ListPolicyVersions(&context, request, &page);
     if (!status.ok()) return Trouble(inv, "ListPolicyVersions", status);
     for (auto& v : *page.mutable_versions()) *all.add_versions() = std::move(v);
     request.set_page_token(page.next_page_token());
@@ -127,7 +126,7 @@ int Load(const Invocation& inv) {
   v1::LoadPolicyResponse response;
   grpc::ClientContext context;
   SetDeadline(&context);
-  grpc::Status status = Connect(inv)->LoadPolicy(&context, request, &response);
+  grpc::Status status = AdminStub(inv)->LoadPolicy(&context, request, &response);
   if (!status.ok()) return Trouble(inv, "LoadPolicy", status);
   return PrintLoad(inv, response);
 }
@@ -143,7 +142,7 @@ int Rollback(const Invocation& inv) {
   v1::LoadPolicyResponse response;
   grpc::ClientContext context;
   SetDeadline(&context);
-  grpc::Status status = Connect(inv)->RollbackPolicy(&context, request, &response);
+  grpc::Status status = AdminStub(inv)->RollbackPolicy(&context, request, &response);
   if (!status.ok()) return Trouble(inv, "RollbackPolicy", status);
   return PrintLoad(inv, response);
 }
@@ -216,7 +215,7 @@ int Simulate(const Invocation& inv) {
     s->set_id(colon == std::string::npos ? *subject : subject->substr(colon + 1));
   }
   grpc::ClientContext context;
-  auto reader = Connect(inv)->SimulatePolicy(&context, request);
+  auto reader = AdminStub(inv)->SimulatePolicy(&context, request);
   v1::SimulatePolicyProgress progress, last;
   while (reader->Read(&progress)) {
     if (!progress.done()) {
@@ -262,7 +261,7 @@ void PrintShadowReport(const v1::ShadowReport& r, std::ostream& out) {
 
 int Shadow(const Invocation& inv) {
   const std::string verb = inv.args.empty() ? "" : inv.args[0];
-  auto admin = Connect(inv);
+  auto admin = AdminStub(inv);
   grpc::ClientContext context;
   SetDeadline(&context);
   if (verb == "set" && inv.args.size() == 2) {

@@ -8,13 +8,15 @@
 #include <grpcpp/grpcpp.h>
 
 #include "engine/action_feed.h"
+#include "engine/authenticator.h"
 #include "proto/action_feed.grpc.pb.h"
 
 namespace enforcer {
 
 class ActionFeedService final : public v1::ActionFeed::Service {
  public:
-  explicit ActionFeedService(ActionFeed* feed) : feed_(feed) {}
+  // Both must outlive the service.
+  ActionFeedService(ActionFeed* feed, const Authenticator* auth) : feed_(feed), auth_(auth) {}
 
   grpc::Status WatchActions(grpc::ServerContext* context, const v1::WatchActionsRequest* request,
                             grpc::ServerWriter<v1::ActionEvent>* writer) override;
@@ -25,6 +27,7 @@ class ActionFeedService final : public v1::ActionFeed::Service {
 
  private:
   ActionFeed* const feed_;
+  const Authenticator* const auth_;
 };
 
 }  // namespace enforcer

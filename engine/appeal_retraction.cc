@@ -59,6 +59,7 @@ void AppealPipeline::RetractComplaint(const v1::RetractComplaintRequest& request
   }
   if (valid.ok() && by_report) {
     valid = ValidateText("report_id", request.report_id(), kMaxIdBytes, true);
+    if (valid.ok()) valid = ValidateText("reported_by", request.reported_by(), kMaxIdBytes, false);
   }
   if (valid.ok() && by_object) {
     valid = ValidateText("rights_holder_id", request.rights_holder_id(), kMaxIdBytes, true);
@@ -85,10 +86,15 @@ absl::StatusOr<std::vector<std::string>> AppealPipeline::RetractedViolations(
     }
     return ids;
   }
-  ASSIGN_OR_RETURN(std::optional<v1::StoredReport> report, view.GetReport(request.report_id()));
+  ASSIGN_OR_RETURN(
+      std::optional<v1::StoredReport> report,
+      view.GetReport(ReporterScopedReportId(request.reported_by(), request.report_id())));
   if (!report.has_value()) {
-    return absl::NotFoundError(
-        absl::StrCat("report_id: '", request.report_id(), "' was never reported"));
+    return absl::NotFoundError(absl::StrCat(
+        "report_id: '", request.report_id(), "' was never reported",
+        request.reported_by().empty() ? std::string(" (reports sent by an authenticated service need "
+                                                 "its name in reported_by)")
+                                   : absl::StrCat(" by '", request.reported_by(), "'")));
   }
   ASSIGN_OR_RETURN(std::vector<v1::LedgerEntry> entries,
                    view.GetViolationEntries(report->violation_id()));

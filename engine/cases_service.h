@@ -7,6 +7,7 @@
 
 #include "engine/appeal_pipeline.h"
 #include "engine/audit_reader.h"
+#include "engine/authenticator.h"
 #include "engine/case_pipeline.h"
 #include "engine/case_viewer.h"
 #include "engine/complainant_records.h"
@@ -27,7 +28,8 @@ struct CasesParts {
 
 class CasesService final : public v1::Cases::CallbackService {
  public:
-  explicit CasesService(CasesParts parts) : parts_(parts) {}
+  // `auth` must outlive the service.
+  CasesService(CasesParts parts, const Authenticator* auth) : parts_(parts), auth_(auth) {}
 
   grpc::ServerUnaryReactor* RecordRemedy(grpc::CallbackServerContext* context,
                                          const v1::RecordRemedyRequest* request,
@@ -77,6 +79,7 @@ class CasesService final : public v1::Cases::CallbackService {
 
  private:
   const CasesParts parts_;
+  const Authenticator* const auth_;
 };
 
 }  // namespace enforcer

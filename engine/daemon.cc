@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "engine/audit.h"
+#include "engine/auth_config.h"
 #include "engine/policy_loader.h"
 #include "engine/state_rebuilder.h"
 #include "proto/timestamp.h"
@@ -139,21 +140,33 @@ bool IsLoopbackListen(const std::string& listen) {
 }
 
 absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config) {
-  if (!IsLoopbackListen(config.listen) && !config.insecure) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "--listen=", config.listen,
-        " is not a loopback address, and enforcerd has no transport "
-        "security or authentication configured: anyone who can reach the port could report, "
-        "read evidence and lift penalties. Listen on 127.0.0.1, or pass --insecure to serve "
-        "plaintext on a network you control."));
-  }
   std::unique_ptr<Daemon> d(new Daemon(config));
+  RETURN_IF_ERROR(d->LoadAuth());
   RETURN_IF_ERROR(d->OpenLedger());
   RETURN_IF_ERROR(d->StartPipelines());
   RETURN_IF_ERROR(d->StartServer());
   // Times that passed while the daemon was down are recorded by its first pass.
   d->scheduler_->Start();
   return d;
+}
+
+absl::Status Daemon::LoadAuth() {
+  if (!config_.auth_config_path.empty()) {
+    ASSIGN_OR_RETURN(auth_config_, LoadAuthConfig(config_.auth_config_path));
+  }
+  auth_ = config_.auth_config_path.empty() ? std::make_unique<Authenticator>()
+                                           : std::make_unique<Authenticator>(auth_config_);
+  if (IsLoopbackListen(config_.listen) || auth_config_.has_tls() || config_.insecure) {
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "--listen=", config_.listen, " is not a loopback address, and ",
+      auth_->open() ? "no --auth_config is given: anyone who can reach the port could report, "
+                      "read evidence and lift penalties"
+                    : "--auth_config has no tls section: tokens and evidence would cross the "
+                      "network in clear",
+      ". Listen on 127.0.0.1, configure TLS (docs/security.md), or pass --insecure to serve "
+      "plaintext on a network you control."));
 }
 
 absl::Status Daemon::OpenLedger() {
@@ -196,17 +209,17 @@ absl::Status Daemon::StartPipelines() {
       policies_->active(),
       {PolicySource(config_), "enforcerd",
        config_.override_policy ? "started with --override_policy" : "started"}));
-  service_ = std::make_unique<EnforcerService>(enforcer_.get());
+  service_ = std::make_unique<EnforcerService>(enforcer_.get(), auth_.get());
   action_feed_ =
       std::make_unique<ActionFeed>(store_.get(), writer_.get(), feed_hub_.get(), clock_.get());
-  feed_service_ = std::make_unique<ActionFeedService>(action_feed_.get());
+  feed_service_ = std::make_unique<ActionFeedService>(action_feed_.get(), auth_.get());
   sweeper_ =
       std::make_unique<SubjectSweeper>(store_.get(), writer_.get(), policies_.get(), clock_.get());
   administration_ =
       std::make_unique<PolicyAdministration>(store_.get(), enforcer_.get(), policies_.get());
   simulator_ = std::make_unique<PolicySimulator>(store_.get(), /*threads=*/2);
-  admin_service_ = std::make_unique<PolicyAdminService>(sweeper_.get(), administration_.get(),
-                                                        simulator_.get(), shadow_admin_.get());
+  admin_service_ = std::make_unique<PolicyAdminService>(
+      sweeper_.get(), administration_.get(), simulator_.get(), shadow_admin_.get(), auth_.get());
   cases_ = std::make_unique<CasePipeline>(writer_.get(), clock_.get(), policies_.get());
   appeals_ =
       std::make_unique<AppealPipeline>(store_.get(), writer_.get(), clock_.get(), policies_.get());
@@ -216,15 +229,19 @@ absl::Status Daemon::StartPipelines() {
   audit_ = std::make_unique<AuditReader>(store_.get());
   cases_service_ =
       std::make_unique<CasesService>(CasesParts{cases_.get(), appeals_.get(), staff_.get(),
-                                                viewer_.get(), complainants_.get(), audit_.get()});
+                                                viewer_.get(), complainants_.get(), audit_.get()},
+                                     auth_.get());
   return absl::OkStatus();
 }
 
 absl::Status Daemon::StartServer() {
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  // Reflection cannot check roles: it is served only without authentication (loopback).
+  if (auth_->open()) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                   MakeServerCredentials(auth_config_, *auth_));
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort(config_.listen, credentials, &port_);
   ApplyServerLimits(config_.limits, &builder);
   builder.RegisterService(service_.get());
   builder.RegisterService(admin_service_.get());
@@ -256,7 +273,14 @@ std::string Daemon::Describe() const {
   return absl::StrCat("enforcerd listening on ", host, ":", port_, " (policy ", policy->name(), " ",
                       policy->version().substr(0, 19), ", ledger ", config_.data_dir,
                       ", durability ",
-                      config_.durability == Durability::kFsync ? "fsync" : "process", ")");
+                      config_.durability == Durability::kFsync ? "fsync" : "process", ", ",
+                      auth_->open() ? "no authentication: every local caller may call everything"
+                                    : absl::StrCat(auth_->principal_count(), " principals, ",
+                                                   auth_config_.has_tls() ? "TLS" : "plaintext",
+                                                   auth_config_.tls().client_ca_file().empty()
+                                                       ? ""
+                                                       : " with client certificates"),
+                      ")");
 }
 
 absl::Status Daemon::ReloadPolicy() {

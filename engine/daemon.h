@@ -14,6 +14,7 @@
 #include "engine/action_feed.h"
 #include "engine/action_feed_service.h"
 #include "engine/action_scheduler.h"
+#include "engine/authenticator.h"
 #include "engine/case_pipeline.h"
 #include "engine/cases_service.h"
 #include "engine/clock.h"
@@ -65,8 +66,11 @@ struct DaemonConfig {
   ServerLimits limits;
   // When timed actions are recorded as ended (tick) and how long the action feed keeps events.
   ActionScheduler::Options scheduler;
-  // Serve plaintext gRPC on a non-loopback address. Without it such a listener is refused: the
-  // API has no transport security yet, so only the local machine may reach it.
+  // Who may call (docs/security.md): principals with roles and credentials, and TLS. Empty: no
+  // authentication, and the daemon serves on loopback only (every local caller may do anything).
+  std::string auth_config_path;
+  // Serve plaintext gRPC on a non-loopback address (without authentication, or with tokens sent
+  // in clear). Without it such a listener is refused; TLS needs no such flag.
   bool insecure = false;
   // Testing only: read the time from this file (see FileClock). Empty: the real clock.
   std::string testing_clock_file;
@@ -97,11 +101,14 @@ class Daemon {
   explicit Daemon(const DaemonConfig& config) : config_(config) {}
   // The steps of Start(): the clock, policy and ledger (rebuilt if migrated); the writer and
   // every pipeline (the policy activation recorded); the gRPC server.
+  absl::Status LoadAuth();
   absl::Status OpenLedger();
   absl::Status StartPipelines();
   absl::Status StartServer();
 
   const DaemonConfig config_;
+  config::AuthConfig auth_config_;
+  std::unique_ptr<Authenticator> auth_;
   std::unique_ptr<Clock> clock_;
   std::unique_ptr<LedgerStore> store_;
   std::unique_ptr<PolicyRegistry> policies_;

@@ -9,6 +9,7 @@
 #include "base/status_macros.h"
 #include "engine/complainant_records.h"
 #include "engine/history_filter.h"
+#include "engine/idempotency.h"
 #include "engine/ledger_entries.h"
 #include "engine/propagation.h"
 #include "engine/report_validator.h"
@@ -53,7 +54,8 @@ absl::Time Enforcer::Now() {
   return FromProtoTime(ToProtoTime(clock_->Now()));
 }
 
-void Enforcer::ReportViolation(const v1::ReportViolationRequest& request, ReportCallback done) {
+void Enforcer::ReportViolation(const v1::ReportViolationRequest& request,
+                               const std::string& reporter, ReportCallback done) {
   const absl::Time received_at = Now();
   absl::Status valid = ValidateReportFields(request, received_at);
   if (!valid.ok()) {
@@ -67,8 +69,8 @@ void Enforcer::ReportViolation(const v1::ReportViolationRequest& request, Report
   sent->DiscardUnknownFields();
   auto callback = std::make_shared<ReportCallback>(std::move(done));
   absl::Status queued = writer_->Submit(
-      [this, sent, received_at, response](LedgerView& view) {
-        return Apply(*sent, received_at, view, response.get());
+      [this, sent, reporter, received_at, response](LedgerView& view) {
+        return Apply(*sent, reporter, received_at, view, response.get());
       },
       [this, response, callback](absl::Status status) {
         if (status.ok()) {
@@ -107,9 +109,11 @@ absl::StatusOr<LedgerWrite> Enforcer::Resend(const v1::ReportViolationRequest& s
 }
 
 absl::StatusOr<LedgerWrite> Enforcer::Apply(const v1::ReportViolationRequest& sent,
-                                            absl::Time received_at, LedgerView& view,
+                                            const std::string& reporter, absl::Time received_at,
+                                            LedgerView& view,
                                             v1::ReportViolationResponse* response) {
-  ASSIGN_OR_RETURN(std::optional<v1::StoredReport> earlier, view.GetReport(sent.report_id()));
+  const std::string report_key = ReporterScopedReportId(reporter, sent.report_id());
+  ASSIGN_OR_RETURN(std::optional<v1::StoredReport> earlier, view.GetReport(report_key));
   if (earlier.has_value()) return Resend(sent, *earlier, view, response);
   // The policy in force when the writer reaches this report, not when it was queued.
   const std::shared_ptr<const Policy> policy = policies_->active();
@@ -134,6 +138,7 @@ absl::StatusOr<LedgerWrite> Enforcer::Apply(const v1::ReportViolationRequest& se
     subjects.push_back(MakeSubject(v1::CREATOR, sent.creator_id()));
   }
   LedgerWrite write;
+  if (!reporter.empty()) response->mutable_violation()->set_reported_by(reporter);
   for (size_t i = 0; i < subjects.size(); ++i) {
     RETURN_IF_ERROR(DecideFor(*policy, subjects[i], i == 0, without_points, recorded, now, view,
                               &write, response));
@@ -160,7 +165,7 @@ absl::StatusOr<LedgerWrite> Enforcer::Apply(const v1::ReportViolationRequest& se
     }
   }
   write.report.emplace();
-  write.report->report_id = sent.report_id();
+  write.report->report_id = report_key;
   write.report->record.set_request_sha256(RequestFingerprint(sent));
   write.report->record.set_violation_id(response->violation().violation_id());
   return write;

@@ -38,7 +38,15 @@ class Enforcer {
   // fails). Malformed reports are answered before this returns, on the caller's thread; the
   // checks against the policy run after deduplication, so a resent report gets its outcome even
   // if the policy has changed since. A resend answers with the outcome as the ledger holds it.
-  void ReportViolation(const v1::ReportViolationRequest& request, ReportCallback done);
+  //
+  // `reporter` is the authenticated service reporting (empty without authentication): report
+  // ids are its own, so one service can never squat or read another's, and the violation
+  // records it.
+  void ReportViolation(const v1::ReportViolationRequest& request, const std::string& reporter,
+                       ReportCallback done);
+  void ReportViolation(const v1::ReportViolationRequest& request, ReportCallback done) {
+    ReportViolation(request, std::string(), std::move(done));
+  }
 
   absl::StatusOr<v1::GetStandingResponse> GetStanding(const v1::GetStandingRequest& request);
   absl::StatusOr<v1::ListHistoryResponse> ListHistory(const v1::ListHistoryRequest& request);
@@ -64,7 +72,8 @@ class Enforcer {
   absl::Status ActivatePolicyAndWait(std::shared_ptr<const Policy> policy, ActivationInfo info);
 
  private:
-  absl::StatusOr<LedgerWrite> Apply(const v1::ReportViolationRequest& sent, absl::Time received_at,
+  absl::StatusOr<LedgerWrite> Apply(const v1::ReportViolationRequest& sent,
+                                    const std::string& reporter, absl::Time received_at,
                                     LedgerView& view, v1::ReportViolationResponse* response);
   absl::StatusOr<LedgerWrite> Resend(const v1::ReportViolationRequest& sent,
                                      const v1::StoredReport& earlier, LedgerView& view,

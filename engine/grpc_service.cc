@@ -21,34 +21,45 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
                       BoundedMessage(status.message()));
 }
 
+std::optional<Caller> Admit(const Authenticator& auth, absl::string_view method,
+                            grpc::CallbackServerContext* context,
+                            grpc::ServerUnaryReactor* reactor) {
+  absl::StatusOr<Caller> caller = auth.Authorize(*context, method);
+  if (caller.ok()) return *std::move(caller);
+  reactor->Finish(ToGrpcStatus(caller.status()));
+  return std::nullopt;
+}
+
 grpc::ServerUnaryReactor* EnforcerService::ReportViolation(
     grpc::CallbackServerContext* context, const v1::ReportViolationRequest* request,
     v1::ReportViolationResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   // Finished later, on the writer thread, once the report is durable.
-  enforcer_->ReportViolation(
-      *request, [reactor, response](absl::StatusOr<v1::ReportViolationResponse> result) {
-        if (result.ok()) *response = *std::move(result);
-        reactor->Finish(ToGrpcStatus(result.status()));
-      });
-  return reactor;
+  return AnswerLater(*auth_, "enforcer.v1.Enforcer/ReportViolation", context, response,
+                     [this, request](const Caller& caller, Enforcer::ReportCallback done) {
+                       enforcer_->ReportViolation(*request, ReporterOf(caller), std::move(done));
+                     });
 }
 
 grpc::ServerBidiReactor<v1::ReportViolationRequest, v1::ReportViolationResult>*
-EnforcerService::ReportViolations(grpc::CallbackServerContext*) {
-  return new ReportStream(enforcer_);  // deletes itself when done
+EnforcerService::ReportViolations(grpc::CallbackServerContext* context) {
+  absl::StatusOr<Caller> caller =
+      auth_->Authorize(*context, "enforcer.v1.Enforcer/ReportViolations");
+  if (!caller.ok()) return new RefusedReportStream(ToGrpcStatus(caller.status()));
+  return new ReportStream(enforcer_, ReporterOf(*caller));  // deletes itself when done
 }
 
 grpc::ServerUnaryReactor* EnforcerService::GetStanding(grpc::CallbackServerContext* context,
                                                        const v1::GetStandingRequest* request,
                                                        v1::GetStandingResponse* response) {
-  return FinishNow(context, enforcer_->GetStanding(*request), response);
+  return AnswerNow(*auth_, "enforcer.v1.Enforcer/GetStanding", context, response,
+                   [&](const Caller&) { return enforcer_->GetStanding(*request); });
 }
 
 grpc::ServerUnaryReactor* EnforcerService::ListHistory(grpc::CallbackServerContext* context,
                                                        const v1::ListHistoryRequest* request,
                                                        v1::ListHistoryResponse* response) {
-  return FinishNow(context, enforcer_->ListHistory(*request), response);
+  return AnswerNow(*auth_, "enforcer.v1.Enforcer/ListHistory", context, response,
+                   [&](const Caller&) { return enforcer_->ListHistory(*request); });
 }
 
 }  // namespace enforcer

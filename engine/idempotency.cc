@@ -9,6 +9,11 @@ std::string IdempotencyKey(absl::string_view kind, absl::string_view request_id)
   return absl::StrCat("\x1f", kind, "\x1f", request_id);
 }
 
+std::string ReporterScopedReportId(absl::string_view reporter, absl::string_view report_id) {
+  if (reporter.empty()) return std::string(report_id);
+  return absl::StrCat("\x1e", reporter, "\x1e", report_id);
+}
+
 absl::Status CheckResend(const v1::StoredReport& earlier, const google::protobuf::Message& sent,
                          absl::string_view request_id) {
   if (earlier.request_sha256() == MessageFingerprint(sent)) return absl::OkStatus();

@@ -17,6 +17,10 @@ namespace enforcer {
 // namespaces of reports and of each kind of request stay apart.
 std::string IdempotencyKey(absl::string_view kind, absl::string_view request_id);
 
+// The key a report is deduplicated by: its report_id, within its reporter's own namespace when
+// reports are authenticated ("\x1e<reporter>\x1e<report_id>"; \x1e is never in an id).
+std::string ReporterScopedReportId(absl::string_view reporter, absl::string_view report_id);
+
 // OK if `sent` is the request `earlier` recorded; ALREADY_EXISTS (naming request_id) otherwise.
 absl::Status CheckResend(const v1::StoredReport& earlier, const google::protobuf::Message& sent,
                          absl::string_view request_id);

@@ -33,9 +33,12 @@ ABSL_FLAG(bool, rebuild_state, false,
           "its ledger), print a summary, and exit");
 ABSL_FLAG(std::string, testing_clock_file, "",
           "testing only: read the current time (Unix microseconds) from this file");
+ABSL_FLAG(std::string, auth_config, "",
+          "principals, roles, bearer-token hashes and TLS (protobuf text format, see "
+          "docs/security.md); empty: no authentication, loopback only");
 ABSL_FLAG(bool, insecure, false,
-          "allow a non-loopback --listen address although the API has no transport security or "
-          "authentication yet (plaintext gRPC on a network you control)");
+          "allow a non-loopback --listen address without TLS (plaintext gRPC on a network you "
+          "control)");
 ABSL_FLAG(bool, recover_damaged_wal, false,
           "open a ledger whose write-ahead log is damaged (start refused with DATA_LOSS) by "
           "replaying it up to the damage and dropping the rest; recorded in the ledger database");
@@ -81,6 +84,7 @@ int main(int argc, char** argv) {
   config.testing_clock_file = absl::GetFlag(FLAGS_testing_clock_file);
   config.recover_damaged_wal = absl::GetFlag(FLAGS_recover_damaged_wal);
   config.insecure = absl::GetFlag(FLAGS_insecure);
+  config.auth_config_path = absl::GetFlag(FLAGS_auth_config);
   config.scheduler.feed_retention = absl::GetFlag(FLAGS_feed_retention);
   config.scheduler.tick = absl::GetFlag(FLAGS_scheduler_tick);
   if (config.scheduler.tick <= absl::ZeroDuration() ||

@@ -22,8 +22,12 @@ grpc::ServerUnaryReactor* PolicyAdminService::ReevaluateSubjects(
     grpc::CallbackServerContext* context, const v1::ReevaluateSubjectsRequest* request,
     v1::ReevaluateSubjectsResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  std::optional<Caller> caller =
+      Admit(*auth_, "enforcer.v1.PolicyAdmin/ReevaluateSubjects", context, reactor);
+  if (!caller.has_value()) return reactor;
+  const v1::ReevaluateSubjectsRequest asked = WithActor(*request, *caller);
   for (const auto& [field, value] :
-       {std::pair{"actor", &request->actor()}, std::pair{"reason", &request->reason()}}) {
+       {std::pair{"actor", &asked.actor()}, std::pair{"reason", &asked.reason()}}) {
     if (value->empty() || value->size() > 256) {
       reactor->Finish(ToGrpcStatus(absl::InvalidArgumentError(
           absl::StrCat(field, ": is required (1 to 256 bytes): who asks and why are logged"))));
@@ -37,7 +41,7 @@ grpc::ServerUnaryReactor* PolicyAdminService::ReevaluateSubjects(
   }
   absl::MutexLock lock(&mu_);
   if (worker_.joinable()) worker_.join();  // the previous sweep has answered: a quick join
-  const std::string who = absl::StrCat(request->actor(), " (", request->reason(), ")");
+  const std::string who = absl::StrCat(asked.actor(), " (", asked.reason(), ")");
   worker_ = std::thread([this, reactor, response, who] {
     std::fprintf(stderr, "re-evaluating every subject, asked by %s\n", who.c_str());
     absl::StatusOr<SweepReport> report = sweeper_->ReevaluateAll();
@@ -123,73 +127,97 @@ class SimulationReactor : public grpc::ServerWriteReactor<v1::SimulatePolicyProg
 
 }  // namespace
 
+namespace {
+
+// A simulation the caller may not run: finished at once with the refusal.
+class RefusedSimulation : public grpc::ServerWriteReactor<v1::SimulatePolicyProgress> {
+ public:
+  explicit RefusedSimulation(const grpc::Status& status) { Finish(status); }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace
+
 grpc::ServerWriteReactor<v1::SimulatePolicyProgress>* PolicyAdminService::SimulatePolicy(
-    grpc::CallbackServerContext*, const v1::SimulatePolicyRequest* request) {
+    grpc::CallbackServerContext* context, const v1::SimulatePolicyRequest* request) {
+  absl::StatusOr<Caller> caller =
+      auth_->Authorize(*context, "enforcer.v1.PolicyAdmin/SimulatePolicy");
+  if (!caller.ok()) return new RefusedSimulation(ToGrpcStatus(caller.status()));
   return new SimulationReactor(simulator_, *request);
 }
 
 grpc::ServerUnaryReactor* PolicyAdminService::GetPolicy(grpc::CallbackServerContext* context,
                                                         const v1::GetPolicyRequest*,
                                                         v1::GetPolicyResponse* response) {
-  return FinishNow(context, administration_->GetPolicy(), response);
+  return AnswerNow(*auth_, "enforcer.v1.PolicyAdmin/GetPolicy", context, response,
+                   [&](const Caller&) { return administration_->GetPolicy(); });
 }
 
 grpc::ServerUnaryReactor* PolicyAdminService::ListPolicyVersions(
     grpc::CallbackServerContext* context, const v1::ListPolicyVersionsRequest* request,
     v1::ListPolicyVersionsResponse* response) {
-  return FinishNow(context, administration_->ListPolicyVersions(*request), response);
+  return AnswerNow(*auth_, "enforcer.v1.PolicyAdmin/ListPolicyVersions", context, response,
+                   [&](const Caller&) { return administration_->ListPolicyVersions(*request); });
 }
 
 grpc::ServerUnaryReactor* PolicyAdminService::ValidatePolicy(
     grpc::CallbackServerContext* context, const v1::ValidatePolicyRequest* request,
     v1::ValidatePolicyResponse* response) {
-  return FinishNow(context, administration_->ValidatePolicy(*request), response);
+  return AnswerNow(*auth_, "enforcer.v1.PolicyAdmin/ValidatePolicy", context, response,
+                   [&](const Caller&) { return administration_->ValidatePolicy(*request); });
 }
 
 grpc::ServerUnaryReactor* PolicyAdminService::LoadPolicy(grpc::CallbackServerContext* context,
                                                          const v1::LoadPolicyRequest* request,
                                                          v1::LoadPolicyResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  administration_->LoadPolicy(*request, FinishLater(reactor, response));
-  return reactor;
+  return AnswerLater(*auth_, "enforcer.v1.PolicyAdmin/LoadPolicy", context, response,
+                     [&](const Caller& caller, auto done) {
+                       administration_->LoadPolicy(WithActor(*request, caller), std::move(done));
+                     });
 }
 
 grpc::ServerUnaryReactor* PolicyAdminService::RollbackPolicy(
     grpc::CallbackServerContext* context, const v1::RollbackPolicyRequest* request,
     v1::LoadPolicyResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  administration_->RollbackPolicy(*request, FinishLater(reactor, response));
-  return reactor;
+  return AnswerLater(*auth_, "enforcer.v1.PolicyAdmin/RollbackPolicy", context, response,
+                     [&](const Caller& caller, auto done) {
+                       administration_->RollbackPolicy(WithActor(*request, caller),
+                                                       std::move(done));
+                     });
 }
 
 grpc::ServerUnaryReactor* PolicyAdminService::SetShadowPolicy(
     grpc::CallbackServerContext* context, const v1::SetShadowPolicyRequest* request,
     v1::SetShadowPolicyResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  shadow_->SetShadowPolicy(*request, FinishLater(reactor, response));
-  return reactor;
+  return AnswerLater(*auth_, "enforcer.v1.PolicyAdmin/SetShadowPolicy", context, response,
+                     [&](const Caller& caller, auto done) {
+                       shadow_->SetShadowPolicy(WithActor(*request, caller), std::move(done));
+                     });
 }
 
 grpc::ServerUnaryReactor* PolicyAdminService::GetShadowReport(
     grpc::CallbackServerContext* context, const v1::GetShadowReportRequest* request,
     v1::ShadowReport* response) {
-  return FinishNow(context, shadow_->GetShadowReport(*request), response);
+  return AnswerNow(*auth_, "enforcer.v1.PolicyAdmin/GetShadowReport", context, response,
+                   [&](const Caller&) { return shadow_->GetShadowReport(*request); });
 }
 
 grpc::ServerUnaryReactor* PolicyAdminService::PromoteShadow(grpc::CallbackServerContext* context,
                                                             const v1::PromoteShadowRequest* request,
                                                             v1::LoadPolicyResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  shadow_->PromoteShadow(*request, FinishLater(reactor, response));
-  return reactor;
+  return AnswerLater(*auth_, "enforcer.v1.PolicyAdmin/PromoteShadow", context, response,
+                     [&](const Caller& caller, auto done) {
+                       shadow_->PromoteShadow(WithActor(*request, caller), std::move(done));
+                     });
 }
 
 grpc::ServerUnaryReactor* PolicyAdminService::ClearShadow(grpc::CallbackServerContext* context,
                                                           const v1::ClearShadowRequest* request,
                                                           v1::ClearShadowResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  shadow_->ClearShadow(*request, FinishLater(reactor, response));
-  return reactor;
+  return AnswerLater(*auth_, "enforcer.v1.PolicyAdmin/ClearShadow", context, response,
+                     [&](const Caller& caller, auto done) {
+                       shadow_->ClearShadow(WithActor(*request, caller), std::move(done));
+                     });
 }
 
 }  // namespace enforcer

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
+#include "engine/authenticator.h"
 #include "engine/policy_administration.h"
 #include "engine/policy_simulator.h"
 #include "engine/shadow_administration.h"
@@ -19,12 +20,15 @@ namespace enforcer {
 
 class PolicyAdminService final : public v1::PolicyAdmin::CallbackService {
  public:
+  // All must outlive the service.
   PolicyAdminService(SubjectSweeper* sweeper, PolicyAdministration* administration,
-                     PolicySimulator* simulator, ShadowAdministration* shadow)
+                     PolicySimulator* simulator, ShadowAdministration* shadow,
+                     const Authenticator* auth)
       : sweeper_(sweeper),
         administration_(administration),
         simulator_(simulator),
-        shadow_(shadow) {}
+        shadow_(shadow),
+        auth_(auth) {}
   // Cancels a running sweep and waits for its thread.
   ~PolicyAdminService() override;
 
@@ -76,6 +80,7 @@ class PolicyAdminService final : public v1::PolicyAdmin::CallbackService {
   PolicyAdministration* const administration_;
   PolicySimulator* const simulator_;
   ShadowAdministration* const shadow_;
+  const Authenticator* const auth_;
   std::atomic<bool> busy_{false};
   absl::Mutex mu_;
   std::thread worker_ ABSL_GUARDED_BY(mu_);

@@ -7,8 +7,8 @@
 
 namespace enforcer {
 
-ReportStream::ReportStream(Enforcer* enforcer, int max_in_flight)
-    : enforcer_(enforcer), max_in_flight_(max_in_flight) {
+ReportStream::ReportStream(Enforcer* enforcer, std::string reporter, int max_in_flight)
+    : enforcer_(enforcer), reporter_(std::move(reporter)), max_in_flight_(max_in_flight) {
   absl::MutexLock lock(&mu_);
   reading_ = true;
   StartRead(&request_);
@@ -33,7 +33,7 @@ void ReportStream::OnReadDone(bool ok) {
   const std::string report_id = request_.report_id();
   // May answer at once (a malformed report) on this thread, or later on the writer thread.
   enforcer_->ReportViolation(
-      request_, [this, index, report_id](absl::StatusOr<v1::ReportViolationResponse> response) {
+      request_, reporter_, [this, index, report_id](absl::StatusOr<v1::ReportViolationResponse> response) {
         v1::ReportViolationResult result;
         result.set_index(index);
         result.set_report_id(report_id);

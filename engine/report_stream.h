@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <string>
 
 #include "absl/synchronization/mutex.h"
 #include "engine/enforcer.h"
@@ -25,8 +26,9 @@ class ReportStream final
  public:
   static constexpr int kDefaultMaxInFlight = 1024;
 
-  // Starts reading at once.
-  ReportStream(Enforcer* enforcer, int max_in_flight = kDefaultMaxInFlight);
+  // Starts reading at once. `reporter`: see Enforcer::ReportViolation.
+  ReportStream(Enforcer* enforcer, std::string reporter,
+               int max_in_flight = kDefaultMaxInFlight);
 
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;
@@ -43,6 +45,7 @@ class ReportStream final
   bool MaybeDeleteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   Enforcer* const enforcer_;
+  const std::string reporter_;
   const int max_in_flight_;
   v1::ReportViolationRequest request_;  // the read buffer: only one read is outstanding
 
@@ -59,6 +62,14 @@ class ReportStream final
   bool write_failed_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   bool done_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+// A stream the caller may not open: finished at once with `status`, nothing read.
+class RefusedReportStream final
+    : public grpc::ServerBidiReactor<v1::ReportViolationRequest, v1::ReportViolationResult> {
+ public:
+  explicit RefusedReportStream(const grpc::Status& status) { Finish(status); }
+  void OnDone() override { delete this; }
 };
 
 }  // namespace enforcer

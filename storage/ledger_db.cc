@@ -148,8 +148,20 @@ absl::StatusOr<std::unique_ptr<LedgerDb>> LedgerDb::Open(const std::string& dir,
   }
   rocksdb::DB* raw_db = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  RETURN_IF_ERROR(FromRocksDb(rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw_db),
-                              absl::StrCat("open ", dir)));
+  absl::Status opened =
+      FromRocksDb(rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw_db),
+                  absl::StrCat("open ", dir));
+  if (absl::IsDataLoss(opened) && !options.recover_damaged_wal) {
+    // Say what the operator can do; nothing has been changed on disk.
+    return absl::DataLossError(absl::StrCat(
+        opened.message(),
+        ". The ledger was not opened and nothing in it was changed. A damaged write-ahead log "
+        "(*.log; e.g. its last record torn by a power loss): restart once with "
+        "--recover_damaged_wal to replay it up to the damage (what follows is dropped; the "
+        "recovery is recorded). Damaged table or MANIFEST files: restore the folder from a "
+        "backup."));
+  }
+  RETURN_IF_ERROR(opened);
   return std::unique_ptr<LedgerDb>(
       new LedgerDb(dir, std::unique_ptr<rocksdb::DB>(raw_db), std::move(handles)));
 }
